@@ -1,0 +1,83 @@
+/**
+ * The Function URL's payload format 2.0 into a plain request, and a plain answer back into
+ * a `FunctionUrlResult`. No business logic.
+ */
+import type {
+  APIGatewayProxyStructuredResultV2 as FunctionUrlResult,
+  LambdaFunctionURLEvent,
+} from 'aws-lambda';
+import { MAX_BODY_BYTES } from './parse';
+
+/** The structured form of `LambdaFunctionURLResult`: status, headers and body. */
+export type { FunctionUrlResult };
+
+/** An HTTP request as the webhook and admin code see it. */
+export interface PlainRequest {
+  method: string;
+  path: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** Query parameters; the first value of a repeated name. */
+  query: Record<string, string | undefined>;
+  /** Body bytes after base64 decoding, or undefined. Longer than the limit: cut short, see `bodyBytes`. */
+  body: Uint8Array | undefined;
+  /** The body's length in bytes before any cut. */
+  bodyBytes: number;
+  sourceIp: string;
+  /** When the Function URL received the request (epoch ms), if it says. */
+  receivedAtMs: number | undefined;
+  requestId: string | undefined;
+}
+
+/** An HTTP answer: plain text unless `contentType` says otherwise. */
+export interface PlainAnswer {
+  status: number;
+  body: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** Converts a Function URL event. Bodies far above the limit are not decoded at all. */
+export function toPlainRequest(event: LambdaFunctionURLEvent): PlainRequest {
+  const http = event.requestContext?.http;
+  const raw = event.body ?? undefined;
+  let body: Uint8Array | undefined;
+  let bodyBytes = 0;
+  if (raw !== undefined) {
+    const encoding = event.isBase64Encoded ? 'base64' : 'utf8';
+    bodyBytes = Buffer.byteLength(raw, encoding);
+    // Decoding more than the limit is wasted work: parse answers 413 from bodyBytes alone.
+    body = bodyBytes > MAX_BODY_BYTES ? new Uint8Array() : Buffer.from(raw, encoding);
+  }
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  const query: Record<string, string | undefined> = {};
+  for (const [name, value] of new URLSearchParams(event.rawQueryString ?? '')) {
+    if (!(name in query)) query[name] = value;
+  }
+  return {
+    method: (http?.method ?? 'GET').toUpperCase(),
+    path: http?.path ?? event.rawPath ?? '/',
+    headers,
+    query,
+    body,
+    bodyBytes,
+    sourceIp: http?.sourceIp ?? '',
+    receivedAtMs:
+      typeof event.requestContext?.timeEpoch === 'number' ? event.requestContext.timeEpoch : undefined,
+    requestId: event.requestContext?.requestId,
+  };
+}
+
+/** Converts a plain answer. Every answer is uncacheable: it depends on the caller. */
+export function toResult(answer: PlainAnswer): FunctionUrlResult {
+  return {
+    statusCode: answer.status,
+    headers: {
+      'content-type': answer.contentType ?? 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...answer.headers,
+    },
+    body: answer.body,
+  };
+}

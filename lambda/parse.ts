@@ -1,0 +1,186 @@
+/**
+ * The Callvoip Webhook app's request body (JSON, form or base64 of either) into a typed
+ * call, with errors that say what was wrong and where. Pure.
+ */
+
+/** The fields the platform sends, all strings (see shared/callvoip-webhook-app.md). */
+export const CALL_FIELDS = [
+  'com_id',
+  'dp_id',
+  'dp_in_number',
+  'dp_ex_number',
+  'callee_number',
+  'caller_number',
+  'uuid',
+  'phonebook_caller_name',
+  'rta_call_id',
+  'sip_call_id',
+  'event_time',
+  'call_start_time',
+] as const;
+export type CallField = (typeof CALL_FIELDS)[number];
+
+/** A call as the platform described it; a field it left out is undefined. */
+export type CallvoipCall = Partial<Record<CallField, string>>;
+
+/** Largest body we read; the platform's is about 500 bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** Longest value of one field; the platform's longest are 36-character ids. */
+export const MAX_FIELD_CHARS = 256;
+
+/** A request the webhook refuses, with the HTTP status and a message for the sender. */
+export class BadRequestError extends Error {
+  override name = 'BadRequestError';
+  constructor(
+    readonly status: 400 | 405 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The parts of an HTTP request that parsing needs. */
+export interface WebhookRequest {
+  method: string;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The body bytes after any base64 decoding; undefined when there is none. */
+  body: Uint8Array | undefined;
+  /** The body's full length when `body` was left undecoded for being too large. */
+  bodyBytes?: number;
+}
+
+/**
+ * Parses a webhook request. A GET carries no call data and gives `undefined`.
+ * @throws BadRequestError for another method, a body that is too large, of an unknown
+ *         type, not UTF-8, not JSON (with the position), or with a field that is not a
+ *         string or too long.
+ */
+export function parseWebhook(request: WebhookRequest): CallvoipCall | undefined {
+  if (request.method === 'GET') return undefined;
+  if (request.method !== 'POST') {
+    throw new BadRequestError(
+      405,
+      `method ${request.method} is not allowed: use POST (or GET without call data)`,
+    );
+  }
+  const bytes = request.body ?? new Uint8Array();
+  const size = Math.max(bytes.byteLength, request.bodyBytes ?? 0);
+  if (size > MAX_BODY_BYTES) {
+    throw new BadRequestError(413, `body is ${size} bytes; at most ${MAX_BODY_BYTES} are accepted`);
+  }
+  const text = decodeUtf8(bytes);
+  if (text.trim() === '') throw new BadRequestError(400, "body is empty: expected the call's JSON");
+
+  const type = mediaType(request.headers['content-type']);
+  if (type === 'application/json' || type.endsWith('+json')) return fromJson(text);
+  if (type === 'application/x-www-form-urlencoded') return fromForm(text);
+  if (type === '' || type === 'text/plain')
+    return text.trimStart().startsWith('{') ? fromJson(text) : fromForm(text);
+  throw new BadRequestError(
+    415,
+    `content-type ${type} is not supported: send application/json or application/x-www-form-urlencoded`,
+  );
+}
+
+function fromJson(text: string): CallvoipCall {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    value = parseRepaired(text, error);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadRequestError(400, 'body must be a JSON object of the call fields');
+  }
+  return pickFields(value as Record<string, unknown>);
+}
+
+/**
+ * The platform's manual prints its example without the comma after `rta_call_id`. Repair
+ * exactly that: a line holding one `"key": "value"` pair followed by a line starting with a
+ * key gets its missing comma. Anything else stays invalid and is reported as first found.
+ */
+function parseRepaired(text: string, original: unknown): unknown {
+  const lines = text.split('\n');
+  const pairLine = /^\s*"(?:[^"\\]|\\.)*"\s*:\s*"(?:[^"\\]|\\.)*"\s*$/;
+  const keyStart = /^\s*"(?:[^"\\]|\\.)*"\s*:/;
+  let repaired = false;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const line = lines[i] as string;
+    if (pairLine.test(line.replace(/\r$/, '')) && keyStart.test(lines[i + 1] as string)) {
+      lines[i] = line.replace(/(\s*)$/, ',$1');
+      repaired = true;
+    }
+  }
+  if (repaired) {
+    try {
+      return JSON.parse(lines.join('\n'));
+    } catch {
+      // The original error is the one that points at the real defect.
+    }
+  }
+  throw new BadRequestError(400, describeJsonError(text, original));
+}
+
+function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const what = message.replace(/ in JSON.*$/s, '').replace(/^Unexpected token .*?, /, 'Unexpected token, ');
+  const position = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `invalid JSON at line ${line}, column ${column} (position ${position}): ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+}
+
+function fromForm(text: string): CallvoipCall {
+  const params = new URLSearchParams(text);
+  const seen: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    if (key in seen && (CALL_FIELDS as readonly string[]).includes(key)) {
+      throw new BadRequestError(400, `field ${key} is given more than once`);
+    }
+    seen[key] = value;
+  }
+  return pickFields(seen);
+}
+
+function pickFields(source: Record<string, unknown>): CallvoipCall {
+  const call: CallvoipCall = {};
+  for (const field of CALL_FIELDS) {
+    if (!Object.hasOwn(source, field)) continue;
+    const value = source[field];
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'string') {
+      throw new BadRequestError(400, `field ${field} must be a string, got ${describeType(value)}`);
+    }
+    if (value.length > MAX_FIELD_CHARS) {
+      throw new BadRequestError(
+        400,
+        `field ${field} is ${value.length} characters; at most ${MAX_FIELD_CHARS}`,
+      );
+    }
+    call[field] = value;
+  }
+  return call;
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new BadRequestError(400, 'body is not valid UTF-8');
+  }
+}

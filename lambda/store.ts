@@ -1,0 +1,302 @@
+/**
+ * The only module that knows DynamoDB: the caller item, its expressions and the one round
+ * trip of the hot path, plus the writes that administration needs.
+ */
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { CallerRecord } from './decide';
+import { CALLER_TABLE, callerItemKey } from './table';
+
+type Item = Record<string, AttributeValue>;
+
+/** Where and how to reach the table. */
+export interface StoreOptions {
+  tableName: string;
+  retentionDays: number;
+}
+
+/** What the hot path records about one call. */
+export interface CallToRecord {
+  comId: string;
+  callerKey: string;
+  /** The platform's call id; the same id recorded twice counts once. */
+  uuid: string | undefined;
+  nowMs: number;
+  /** Aborts the DynamoDB request when the deadline comes. */
+  signal: AbortSignal;
+}
+
+/** CRM facts about a caller; `null` removes a fact. */
+export interface CallerFacts {
+  openInvoices?: number | null;
+  ticketAgent?: string | null;
+  lastAgent?: string | null;
+  name?: string | null;
+}
+
+/** A caller item as administration sees it. */
+export interface StoredCaller extends CallerRecord {
+  comId: string;
+  callerKey: string;
+  expiresAt: number;
+}
+
+/** Whether a handled-call report changed the record or was already known. */
+export type HandledOutcome = 'recorded' | 'duplicate' | 'older';
+
+/** Options of the DynamoDB client shared by every request of a process. */
+export interface ClientOptions {
+  region: string;
+  endpoint: string | undefined;
+  maxAttempts: number;
+}
+
+/** Creates the DynamoDB client; call once per process (module scope) so connections are reused. */
+export function createDynamoClient(options: ClientOptions): DynamoDBClient {
+  return new DynamoDBClient({
+    region: options.region,
+    maxAttempts: options.maxAttempts,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+}
+
+/** The caller table. */
+export class CallerStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly options: StoreOptions,
+  ) {}
+
+  /**
+   * Records a call and returns the caller as we knew them before it, in one UpdateItem
+   * (`ReturnValues: ALL_OLD`). The count is an atomic ADD. An expired item counts as absent
+   * and is replaced; a repeated uuid is not counted again. Those two rare cases cost a second
+   * request where DynamoDB does not return the old item with the failed condition.
+   */
+  async recordCallAndLoadCaller(call: CallToRecord): Promise<CallerRecord | undefined> {
+    const pk = callerItemKey(call.comId, call.callerKey);
+    const nowSeconds = Math.floor(call.nowMs / 1000);
+    const values: Item = {
+      ':one': { N: '1' },
+      ':now': { N: String(call.nowMs) },
+      ':nowSeconds': { N: String(nowSeconds) },
+      ':expires': { N: String(this.expiresAt(call.nowMs)) },
+      ':comId': { S: call.comId },
+    };
+    const conditions = ['(attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds)'];
+    let set = 'SET lastCallAt = :now, expiresAt = :expires, comId = :comId';
+    if (call.uuid) {
+      values[':uuid'] = { S: call.uuid };
+      conditions.push('(attribute_not_exists(lastUuid) OR lastUuid <> :uuid)');
+      set += ', lastUuid = :uuid';
+    } else {
+      set = `${set} REMOVE lastUuid`;
+    }
+    try {
+      const result = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: { pk: { S: pk } },
+          UpdateExpression: `${set} ADD calls :one`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+        { abortSignal: call.signal },
+      );
+      return result.Attributes ? toRecord(result.Attributes) : undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = error.Item ?? (await this.getItem(pk, call.signal));
+      if (!current) return undefined;
+      if (isExpired(current, nowSeconds)) {
+        await this.replaceExpired(pk, current, call);
+        return undefined;
+      }
+      // A repeated delivery of a call already counted: answer as the first delivery did.
+      const record = toRecord(current);
+      return { ...record, calls: Math.max(record.calls - 1, 0), lastCallAt: undefined };
+    }
+  }
+
+  /** The caller's item, or undefined when there is none or it has expired. */
+  async getCaller(comId: string, callerKey: string, nowMs: number): Promise<StoredCaller | undefined> {
+    const item = await this.getItem(callerItemKey(comId, callerKey));
+    if (!item || isExpired(item, Math.floor(nowMs / 1000))) return undefined;
+    return { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
+  }
+
+  /** Merges CRM facts into the caller's item (creating it) and returns the result. */
+  async mergeFacts(
+    comId: string,
+    callerKey: string,
+    facts: CallerFacts,
+    nowMs: number,
+  ): Promise<StoredCaller> {
+    await this.dropIfExpired(comId, callerKey, nowMs);
+    const set = ['expiresAt = :expires', 'comId = :comId'];
+    const remove: string[] = [];
+    const values: Item = {
+      ':expires': { N: String(this.expiresAt(nowMs)) },
+      ':comId': { S: comId },
+    };
+    // Names go through placeholders: `name` is a DynamoDB reserved word.
+    const names: Record<string, string> = {};
+    for (const [name, value] of Object.entries(facts)) {
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      if (value === null) {
+        remove.push(`#${name}`);
+        continue;
+      }
+      set.push(`#${name} = :${name}`);
+      values[`:${name}`] = typeof value === 'number' ? { N: String(value) } : { S: value };
+    }
+    const result = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.options.tableName,
+        Key: { pk: { S: callerItemKey(comId, callerKey) } },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const item = result.Attributes ?? {};
+    return { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
+  }
+
+  /**
+   * Records which agent handled a call. Idempotent on the call's uuid, and a report older
+   * than the one we hold does not replace it.
+   */
+  async recordHandled(
+    comId: string,
+    callerKey: string,
+    handled: { agent: string; uuid: string; atMs: number },
+    nowMs: number,
+  ): Promise<HandledOutcome> {
+    await this.dropIfExpired(comId, callerKey, nowMs);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: { pk: { S: callerItemKey(comId, callerKey) } },
+          UpdateExpression:
+            'SET lastAgent = :agent, lastAgentAt = :at, lastHandledUuid = :uuid, expiresAt = :expires, comId = :comId',
+          ConditionExpression:
+            '(attribute_not_exists(lastHandledUuid) OR lastHandledUuid <> :uuid) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)',
+          ExpressionAttributeValues: {
+            ':agent': { S: handled.agent },
+            ':at': { N: String(handled.atMs) },
+            ':uuid': { S: handled.uuid },
+            ':expires': { N: String(this.expiresAt(nowMs)) },
+            ':comId': { S: comId },
+          },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const item = await this.getItem(callerItemKey(comId, callerKey));
+      return item?.lastHandledUuid?.S === handled.uuid ? 'duplicate' : 'older';
+    }
+  }
+
+  /** Erases everything we hold about a caller of a company. Returns whether there was anything. */
+  async deleteCaller(comId: string, callerKey: string): Promise<boolean> {
+    const result = await this.client.send(
+      new DeleteItemCommand({
+        TableName: this.options.tableName,
+        Key: { pk: { S: callerItemKey(comId, callerKey) } },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  private expiresAt(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.options.retentionDays * 86_400;
+  }
+
+  private async getItem(pk: string, signal?: AbortSignal): Promise<Item | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
+      signal ? { abortSignal: signal } : {},
+    );
+    return result.Item;
+  }
+
+  private async replaceExpired(pk: string, expired: Item, call: CallToRecord): Promise<void> {
+    const item: Item = {
+      pk: { S: pk },
+      comId: { S: call.comId },
+      calls: { N: '1' },
+      lastCallAt: { N: String(call.nowMs) },
+      expiresAt: { N: String(this.expiresAt(call.nowMs)) },
+      ...(call.uuid ? { lastUuid: { S: call.uuid } } : {}),
+    };
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: item,
+          // Only replace the expired item we saw, never a fresh one a concurrent call wrote.
+          ConditionExpression: 'expiresAt = :seen',
+          ExpressionAttributeValues: { ':seen': expired.expiresAt ?? { N: '0' } },
+        }),
+        { abortSignal: call.signal },
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async dropIfExpired(comId: string, callerKey: string, nowMs: number): Promise<void> {
+    const pk = callerItemKey(comId, callerKey);
+    const item = await this.getItem(pk);
+    if (!item || !isExpired(item, Math.floor(nowMs / 1000))) return;
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.options.tableName,
+          Key: { pk: { S: pk } },
+          ConditionExpression: 'expiresAt = :seen',
+          ExpressionAttributeValues: { ':seen': item.expiresAt ?? { N: '0' } },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+function isExpired(item: Item, nowSeconds: number): boolean {
+  const expiresAt = item[CALLER_TABLE.ttlAttribute]?.N;
+  return expiresAt !== undefined && Number(expiresAt) <= nowSeconds;
+}
+
+function toRecord(item: Item): CallerRecord {
+  const record: CallerRecord = { calls: Number(item.calls?.N ?? 0) };
+  const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name]?.N));
+  const text = (name: string) => item[name]?.S;
+  record.lastCallAt = number('lastCallAt');
+  record.lastUuid = text('lastUuid');
+  record.openInvoices = number('openInvoices');
+  record.ticketAgent = text('ticketAgent');
+  record.lastAgent = text('lastAgent');
+  record.lastAgentAt = number('lastAgentAt');
+  record.name = text('name');
+  for (const key of Object.keys(record) as (keyof CallerRecord)[]) {
+    if (record[key] === undefined) delete record[key];
+  }
+  return record;
+}
