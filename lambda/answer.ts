@@ -96,11 +96,18 @@ const NETWORK = new Set([
 
 /** Sorts a store error into a fallback cause for the log and the dashboard. */
 export function classifyStoreError(error: unknown, signal?: AbortSignal): FallbackCause {
-  const e = (error ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   if (signal?.aborted || e.name === 'AbortError' || e.name === 'TimeoutError') return 'timeout';
   if (e.name && THROTTLING.has(e.name)) return 'throttled';
   if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return 'server-error';
-  if (e.code && NETWORK.has(e.code)) return 'unreachable';
+  // The SDK wraps errors from another realm and keeps the code only in the message.
+  const code = e.code ?? /\b(E[A-Z_]{4,})\b/.exec(e.message ?? '')?.[1];
+  if (code && NETWORK.has(code)) return 'unreachable';
   return 'store-error';
 }
 
