@@ -73,6 +73,7 @@ export function normalizeCaller(raw: string, defaultCountryCode: string): Caller
   // "+31 (0)15 …" carries the national trunk prefix in brackets; it is not part of the number.
   const withoutTrunk = international ? text.replace(/\(0\)/g, '') : text;
   const digits = withoutTrunk.replace(SEPARATORS, '').replace(/^\+/, '');
+  if (digits === '') throw new InvalidNumberError('has no digits');
 
   let e164: string;
   if (text.startsWith('+')) e164 = digits;
@@ -92,9 +93,18 @@ export function normalizeCaller(raw: string, defaultCountryCode: string): Caller
  * `31152026057` → `3115202****`; an extension keeps its type and first character.
  */
 export function maskCallerKey(key: string): string {
-  const hidden = key.startsWith('ext:') || key.startsWith('sip:') ? key.length - 5 : 4;
+  const hidden = key.startsWith('ext:') || key.startsWith('sip:') ? Math.max(key.length - 5, 1) : 4;
   const keep = Math.max(key.length - hidden, 0);
   return key.slice(0, keep) + '*'.repeat(key.length - keep);
+}
+
+/**
+ * A caller key written as a number that `normalizeCaller` reads back as the same key:
+ * `31152026057` → `+31152026057`, `ext:1003` → `1003`, `sip:alice` stays.
+ */
+export function displayNumber(key: string): string {
+  if (key.startsWith('ext:')) return key.slice(4);
+  return /^\d+$/.test(key) ? `+${key}` : key;
 }
 
 function decodeSafely(text: string): string {

@@ -4,11 +4,14 @@
  */
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { CallerRecord } from './decide';
@@ -38,6 +41,7 @@ export interface CallerFacts {
   openInvoices?: number | null;
   ticketAgent?: string | null;
   lastAgent?: string | null;
+  lastAgentAt?: number | null;
   name?: string | null;
 }
 
@@ -90,7 +94,7 @@ export class CallerStore {
       ':expires': { N: String(this.expiresAt(call.nowMs)) },
       ':comId': { S: call.comId },
     };
-    const conditions = ['(attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds)'];
+    const conditions = [NOT_EXPIRED];
     let set = 'SET lastCallAt = :now, expiresAt = :expires, comId = :comId';
     if (call.uuid) {
       values[':uuid'] = { S: call.uuid };
@@ -134,19 +138,23 @@ export class CallerStore {
     return { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
   }
 
-  /** Merges CRM facts into the caller's item (creating it) and returns the result. */
+  /**
+   * Merges CRM facts into the caller's item (creating it) and returns the result. One
+   * request, unless the item had expired: then it is erased first, so stale facts and
+   * counts do not come back to life.
+   */
   async mergeFacts(
     comId: string,
     callerKey: string,
     facts: CallerFacts,
     nowMs: number,
   ): Promise<StoredCaller> {
-    await this.dropIfExpired(comId, callerKey, nowMs);
     const set = ['expiresAt = :expires', 'comId = :comId'];
     const remove: string[] = [];
     const values: Item = {
       ':expires': { N: String(this.expiresAt(nowMs)) },
       ':comId': { S: comId },
+      ':nowSeconds': { N: String(Math.floor(nowMs / 1000)) },
     };
     // Names go through placeholders: `name` is a DynamoDB reserved word.
     const names: Record<string, string> = {};
@@ -160,16 +168,16 @@ export class CallerStore {
       set.push(`#${name} = :${name}`);
       values[`:${name}`] = typeof value === 'number' ? { N: String(value) } : { S: value };
     }
-    const result = await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.options.tableName,
-        Key: { pk: { S: callerItemKey(comId, callerKey) } },
-        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const command = new UpdateItemCommand({
+      TableName: this.options.tableName,
+      Key: { pk: { S: callerItemKey(comId, callerKey) } },
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: NOT_EXPIRED,
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    });
+    const result = await this.sendUnlessExpired(comId, callerKey, nowMs, () => this.client.send(command));
     const item = result.Attributes ?? {};
     return { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
   }
@@ -184,25 +192,23 @@ export class CallerStore {
     handled: { agent: string; uuid: string; atMs: number },
     nowMs: number,
   ): Promise<HandledOutcome> {
-    await this.dropIfExpired(comId, callerKey, nowMs);
+    const command = new UpdateItemCommand({
+      TableName: this.options.tableName,
+      Key: { pk: { S: callerItemKey(comId, callerKey) } },
+      UpdateExpression:
+        'SET lastAgent = :agent, lastAgentAt = :at, lastHandledUuid = :uuid, expiresAt = :expires, comId = :comId',
+      ConditionExpression: `${NOT_EXPIRED} AND (attribute_not_exists(lastHandledUuid) OR lastHandledUuid <> :uuid) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)`,
+      ExpressionAttributeValues: {
+        ':agent': { S: handled.agent },
+        ':at': { N: String(handled.atMs) },
+        ':uuid': { S: handled.uuid },
+        ':expires': { N: String(this.expiresAt(nowMs)) },
+        ':comId': { S: comId },
+        ':nowSeconds': { N: String(Math.floor(nowMs / 1000)) },
+      },
+    });
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.options.tableName,
-          Key: { pk: { S: callerItemKey(comId, callerKey) } },
-          UpdateExpression:
-            'SET lastAgent = :agent, lastAgentAt = :at, lastHandledUuid = :uuid, expiresAt = :expires, comId = :comId',
-          ConditionExpression:
-            '(attribute_not_exists(lastHandledUuid) OR lastHandledUuid <> :uuid) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)',
-          ExpressionAttributeValues: {
-            ':agent': { S: handled.agent },
-            ':at': { N: String(handled.atMs) },
-            ':uuid': { S: handled.uuid },
-            ':expires': { N: String(this.expiresAt(nowMs)) },
-            ':comId': { S: comId },
-          },
-        }),
-      );
+      await this.sendUnlessExpired(comId, callerKey, nowMs, () => this.client.send(command));
       return 'recorded';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -221,6 +227,91 @@ export class CallerStore {
       }),
     );
     return result.Attributes !== undefined;
+  }
+
+  /**
+   * The live callers among `callerKeys` (at most 100), for a bulk import to see what
+   * exists. Retries keys DynamoDB left unprocessed.
+   */
+  async loadCallers(comId: string, callerKeys: string[], nowMs: number): Promise<Map<string, StoredCaller>> {
+    const found = new Map<string, StoredCaller>();
+    let keys: Item[] = callerKeys.map((key) => ({ pk: { S: callerItemKey(comId, key) } }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await backOff(attempt);
+      const result = await this.client.send(
+        new BatchGetItemCommand({
+          RequestItems: { [this.options.tableName]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of result.Responses?.[this.options.tableName] ?? []) {
+        if (isExpired(item, Math.floor(nowMs / 1000))) continue;
+        const callerKey = (item.pk?.S ?? '').slice(comId.length + 1);
+        found.set(callerKey, {
+          ...toRecord(item),
+          comId,
+          callerKey,
+          expiresAt: Number(item.expiresAt?.N ?? 0),
+        });
+      }
+      keys = result.UnprocessedKeys?.[this.options.tableName]?.Keys ?? [];
+    }
+    return found;
+  }
+
+  /**
+   * Writes callers that do not exist yet, 25 to a BatchWriteItem, retrying unprocessed items
+   * with back-off. Replaces whatever is under those keys: call it only for callers
+   * `loadCallers` did not find. Returns the keys that could not be written.
+   */
+  async putNewCallers(
+    comId: string,
+    callers: { callerKey: string; facts: CallerFacts }[],
+    nowMs: number,
+  ): Promise<string[]> {
+    let pending = callers.map(({ callerKey, facts }) => {
+      const item: Item = {
+        pk: { S: callerItemKey(comId, callerKey) },
+        comId: { S: comId },
+        calls: { N: '0' },
+        expiresAt: { N: String(this.expiresAt(nowMs)) },
+      };
+      for (const [name, value] of Object.entries(facts)) {
+        if (value === null || value === undefined) continue;
+        item[name] = typeof value === 'number' ? { N: String(value) } : { S: value };
+      }
+      return { PutRequest: { Item: item } };
+    });
+    for (let attempt = 0; pending.length > 0 && attempt < 6; attempt++) {
+      if (attempt > 0) await backOff(attempt);
+      const result = await this.client.send(
+        new BatchWriteItemCommand({ RequestItems: { [this.options.tableName]: pending } }),
+      );
+      pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
+    }
+    return pending.map((request) => (request.PutRequest.Item.pk?.S ?? '').slice(comId.length + 1));
+  }
+
+  /** Every live caller of a company, for export. Scans the table: an administration task, never the hot path. */
+  async *listCallers(comId: string, nowMs: number): AsyncGenerator<StoredCaller> {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.options.tableName,
+          FilterExpression: 'comId = :comId',
+          ExpressionAttributeValues: { ':comId': { S: comId } },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const pk = item.pk?.S ?? '';
+        if (isExpired(item, nowSeconds) || !pk.startsWith(`${comId}#`)) continue;
+        const callerKey = pk.slice(comId.length + 1);
+        yield { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   private expiresAt(nowMs: number): number {
@@ -260,23 +351,47 @@ export class CallerStore {
     }
   }
 
-  private async dropIfExpired(comId: string, callerKey: string, nowMs: number): Promise<void> {
-    const pk = callerItemKey(comId, callerKey);
-    const item = await this.getItem(pk);
-    if (!item || !isExpired(item, Math.floor(nowMs / 1000))) return;
+  /**
+   * Sends a write conditioned on NOT_EXPIRED. When the condition fails because the item has
+   * expired, erases it and sends once more; any other condition failure is the caller's.
+   */
+  private async sendUnlessExpired<T>(
+    comId: string,
+    callerKey: string,
+    nowMs: number,
+    send: () => Promise<T>,
+  ): Promise<T> {
     try {
-      await this.client.send(
-        new DeleteItemCommand({
-          TableName: this.options.tableName,
-          Key: { pk: { S: pk } },
-          ConditionExpression: 'expiresAt = :seen',
-          ExpressionAttributeValues: { ':seen': item.expiresAt ?? { N: '0' } },
-        }),
-      );
+      return await send();
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const pk = callerItemKey(comId, callerKey);
+      const item = error.Item ?? (await this.getItem(pk));
+      if (!item || !isExpired(item, Math.floor(nowMs / 1000))) throw error;
+      await this.client
+        .send(
+          new DeleteItemCommand({
+            TableName: this.options.tableName,
+            Key: { pk: { S: pk } },
+            ConditionExpression: 'expiresAt = :seen',
+            ExpressionAttributeValues: { ':seen': item.expiresAt ?? { N: '0' } },
+          }),
+        )
+        .catch((deleteError: unknown) => {
+          if (!(deleteError instanceof ConditionalCheckFailedException)) throw deleteError;
+        });
+      return send();
     }
   }
+}
+
+/** A write condition: the item is new, or has not reached its expiry (`:nowSeconds`). */
+const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds)';
+
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) =>
+    setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000) * (0.5 + Math.random())),
+  );
 }
 
 function isExpired(item: Item, nowSeconds: number): boolean {

@@ -1,4 +1,5 @@
-import { InvalidNumberError, maskCallerKey, normalizeCaller } from '../lambda/numbers';
+import fc from 'fast-check';
+import { displayNumber, InvalidNumberError, maskCallerKey, normalizeCaller } from '../lambda/numbers';
 
 describe('normalizeCaller', () => {
   it.each([
@@ -48,6 +49,9 @@ describe('normalizeCaller', () => {
 
   it.each([
     ['012', 'digits'],
+    ['(', 'no digits'],
+    ['- -', 'no digits'],
+    ['sip:(', 'no digits'],
     ['+31', 'digits'],
     ['0000000000', 'digits'],
     ['1234567890123456', 'digits'],
@@ -69,5 +73,32 @@ describe('maskCallerKey', () => {
     ['sip:alice', 'sip:a****'],
   ])('masks %s as %s', (key, masked) => {
     expect(maskCallerKey(key)).toBe(masked);
+  });
+});
+
+describe('normalizeCaller on any text', () => {
+  const numberish = fc.oneof(
+    fc.string(),
+    fc.stringMatching(/^(sips?:)?\+?[0-9()\-. ]{0,20}(@[a-z.]{0,10})?$/),
+    fc.stringMatching(/^[a-z0-9._-]{1,12}$/),
+  );
+
+  it('gives a non-empty key that masks and reads back as itself, or says what is wrong', () => {
+    fc.assert(
+      fc.property(numberish, (raw) => {
+        let caller: ReturnType<typeof normalizeCaller>;
+        try {
+          caller = normalizeCaller(raw, '31');
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidNumberError);
+          return;
+        }
+        if (caller.kind === 'anonymous') return;
+        expect(caller.key.length).toBeGreaterThan(0);
+        expect(maskCallerKey(caller.key)).toContain('*');
+        expect(normalizeCaller(displayNumber(caller.key), '31')).toEqual(caller);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

@@ -17,6 +17,7 @@ afterAll(async () => {
 
 const fieldValue = fc.oneof(
   fc.string(),
+  fc.stringMatching(/^(sip:)?\+?[0-9()\-. ]{0,16}$/),
   fc.constantFrom('', 'anonymous', '+31152026057', '0612345678', '1003', 'sip:alice@pbx', '(015) 202 6057'),
   fc.integer(),
   fc.boolean(),
@@ -27,7 +28,16 @@ const callObject = fc.dictionary(
   fc.oneof(fc.constantFrom('com_id', 'caller_number', 'uuid', 'event_time', 'dp_id'), fc.string()),
   fieldValue,
 );
+// Calls close to what the platform sends, so that many requests get past parsing to the store.
+const platformCall = fc.record({
+  com_id: fc.constantFrom('42f30becd4ea93edd284e059427b5ee0', 'aaaabbbbccccddddeeeeffff00001111'),
+  caller_number: fc.constantFrom('+31152026057', '0612345678', '1003', 'anonymous', '0031 20 123 4567'),
+  uuid: fc.uuid(),
+  event_time: fc.integer({ min: 0 }).map(String),
+});
 const body = fc.oneof(
+  platformCall.map((value) => JSON.stringify(value)),
+  platformCall.map((value) => new URLSearchParams(value).toString()),
   fc.string(),
   fc.string({ unit: 'binary' }),
   callObject.map((value) => JSON.stringify(value)),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionUrlResult } from '../../lambda/adapter';
+import { createAdminHandler } from '../../lambda/admin-api';
 import type { RequestLog } from '../../lambda/answer';
 import { sha256Hex } from '../../lambda/auth';
 import { type Config, parseConfig } from '../../lambda/config';
@@ -46,4 +47,41 @@ export async function webhookUnderTest(
   const call = async (input: EventInput = {}): Promise<FunctionUrlResult> =>
     handler(functionUrlEvent({ query: { token: WEBHOOK_TOKEN }, ...input }));
   return { config, client, store, logs, handler, call, destroy: () => client.destroy() };
+}
+
+/** An admin API handler wired like its Lambda entry, against `endpoint`, with its log captured. */
+export async function adminUnderTest(endpoint: string) {
+  const webhook = await webhookUnderTest(endpoint);
+  const logs: RequestLog[] = [];
+  const handler = createAdminHandler({
+    config: webhook.config,
+    store: webhook.store,
+    log: (entry) => logs.push(entry),
+  });
+  const call = async (
+    method: string,
+    path: string,
+    options: {
+      body?: unknown;
+      token?: string;
+      query?: Record<string, string>;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<FunctionUrlResult> =>
+    handler(
+      functionUrlEvent({
+        method,
+        path,
+        query: options.query ?? { com_id: '42f30becd4ea93edd284e059427b5ee0' },
+        headers: {
+          authorization: `Bearer ${options.token ?? ADMIN_TOKEN}`,
+          'content-type': 'application/json',
+          ...options.headers,
+        },
+        ...(options.body === undefined
+          ? {}
+          : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+      }),
+    );
+  return { ...webhook, adminLogs: logs, admin: call };
 }
