@@ -13,6 +13,7 @@ import {
   PutItemCommand,
   ScanCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { CallerRecord } from './decide';
 import { CALLER_TABLE, callerItemKey } from './table';
@@ -87,35 +88,10 @@ export class CallerStore {
   async recordCallAndLoadCaller(call: CallToRecord): Promise<CallerRecord | undefined> {
     const pk = callerItemKey(call.comId, call.callerKey);
     const nowSeconds = Math.floor(call.nowMs / 1000);
-    const values: Item = {
-      ':one': { N: '1' },
-      ':now': { N: String(call.nowMs) },
-      ':nowSeconds': { N: String(nowSeconds) },
-      ':expires': { N: String(this.expiresAt(call.nowMs)) },
-      ':comId': { S: call.comId },
-    };
-    const conditions = [NOT_EXPIRED];
-    let set = 'SET lastCallAt = :now, expiresAt = :expires, comId = :comId';
-    if (call.uuid) {
-      values[':uuid'] = { S: call.uuid };
-      conditions.push('(attribute_not_exists(lastUuid) OR lastUuid <> :uuid)');
-      set += ', lastUuid = :uuid';
-    } else {
-      set = `${set} REMOVE lastUuid`;
-    }
     try {
-      const result = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.options.tableName,
-          Key: { pk: { S: pk } },
-          UpdateExpression: `${set} ADD calls :one`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-        { abortSignal: call.signal },
-      );
+      const result = await this.client.send(new UpdateItemCommand(recordCallInput(this.options, call)), {
+        abortSignal: call.signal,
+      });
       return result.Attributes ? toRecord(result.Attributes) : undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -387,6 +363,42 @@ export class CallerStore {
 
 /** A write condition: the item is new, or has not reached its expiry (`:nowSeconds`). */
 const NOT_EXPIRED = '(attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds)';
+
+/**
+ * The hot path's one request: record the call (atomic count, time, uuid, expiry) unless the
+ * item has expired or already holds this uuid, and return the item as it was.
+ */
+export function recordCallInput(
+  options: StoreOptions,
+  call: Omit<CallToRecord, 'signal'>,
+): UpdateItemCommandInput {
+  const nowSeconds = Math.floor(call.nowMs / 1000);
+  const values: Item = {
+    ':one': { N: '1' },
+    ':now': { N: String(call.nowMs) },
+    ':nowSeconds': { N: String(nowSeconds) },
+    ':expires': { N: String(nowSeconds + options.retentionDays * 86_400) },
+    ':comId': { S: call.comId },
+  };
+  const conditions = [NOT_EXPIRED];
+  let set = 'SET lastCallAt = :now, expiresAt = :expires, comId = :comId';
+  if (call.uuid) {
+    values[':uuid'] = { S: call.uuid };
+    conditions.push('(attribute_not_exists(lastUuid) OR lastUuid <> :uuid)');
+    set += ', lastUuid = :uuid';
+  } else {
+    set = `${set} REMOVE lastUuid`;
+  }
+  return {
+    TableName: options.tableName,
+    Key: { pk: { S: callerItemKey(call.comId, call.callerKey) } },
+    UpdateExpression: `${set} ADD calls :one`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeValues: values,
+    ReturnValues: 'ALL_OLD',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
 
 function backOff(attempt: number): Promise<void> {
   return new Promise((resolve) =>

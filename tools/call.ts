@@ -11,6 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { readState } from '../local/app';
+import { summarize } from './stats';
 
 /** One platform request and what came of it. */
 export interface CallOutcome {
@@ -82,10 +83,6 @@ export async function placeCall(options: CallOptions): Promise<CallOutcome> {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -136,15 +133,15 @@ async function main(): Promise<void> {
     }
   }
   if (repeat > 1) {
-    const latencies = outcomes.map((outcome) => outcome.latencyMs).sort((a, b) => a - b);
+    const latency = summarize(outcomes.map((outcome) => outcome.latencyMs));
     const byAnswer = new Map<string, number>();
     for (const outcome of outcomes) {
       const key = `${outcome.status} ${outcome.answer}`;
       byAnswer.set(key, (byAnswer.get(key) ?? 0) + 1);
     }
     console.log(
-      `\n${repeat} calls: p50 ${percentile(latencies, 50).toFixed(1)} ms, p90 ${percentile(latencies, 90).toFixed(1)} ms, ` +
-        `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms`,
+      `\n${repeat} calls: p50 ${latency.p50.toFixed(1)} ms, p90 ${latency.p90.toFixed(1)} ms, ` +
+        `p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms`,
     );
     for (const [key, count] of byAnswer) console.log(`  ${String(count).padStart(6)} × ${key}`);
   }
