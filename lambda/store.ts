@@ -16,9 +16,13 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { CallerRecord } from './decide';
-import { CALLER_TABLE, callerItemKey } from './table';
+import { type CALLER_TABLE, callerItemKey } from './table';
 
 type Item = Record<string, AttributeValue>;
+
+// Expressions below spell these names out; the types fail the build if the schema renames them.
+const PK: typeof CALLER_TABLE.partitionKey = 'pk';
+const TTL: typeof CALLER_TABLE.ttlAttribute = 'expiresAt';
 
 /** Where and how to reach the table. */
 export interface StoreOptions {
@@ -146,7 +150,7 @@ export class CallerStore {
     }
     const command = new UpdateItemCommand({
       TableName: this.options.tableName,
-      Key: { pk: { S: callerItemKey(comId, callerKey) } },
+      Key: itemKey(callerItemKey(comId, callerKey)),
       UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ConditionExpression: NOT_EXPIRED,
       ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
@@ -170,7 +174,7 @@ export class CallerStore {
   ): Promise<HandledOutcome> {
     const command = new UpdateItemCommand({
       TableName: this.options.tableName,
-      Key: { pk: { S: callerItemKey(comId, callerKey) } },
+      Key: itemKey(callerItemKey(comId, callerKey)),
       UpdateExpression:
         'SET lastAgent = :agent, lastAgentAt = :at, lastHandledUuid = :uuid, expiresAt = :expires, comId = :comId',
       ConditionExpression: `${NOT_EXPIRED} AND (attribute_not_exists(lastHandledUuid) OR lastHandledUuid <> :uuid) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)`,
@@ -198,7 +202,7 @@ export class CallerStore {
     const result = await this.client.send(
       new DeleteItemCommand({
         TableName: this.options.tableName,
-        Key: { pk: { S: callerItemKey(comId, callerKey) } },
+        Key: itemKey(callerItemKey(comId, callerKey)),
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -211,7 +215,7 @@ export class CallerStore {
    */
   async loadCallers(comId: string, callerKeys: string[], nowMs: number): Promise<Map<string, StoredCaller>> {
     const found = new Map<string, StoredCaller>();
-    let keys: Item[] = callerKeys.map((key) => ({ pk: { S: callerItemKey(comId, key) } }));
+    let keys: Item[] = callerKeys.map((key) => itemKey(callerItemKey(comId, key)));
     for (let attempt = 0; keys.length > 0; attempt++) {
       if (attempt > 0) await backOff(attempt);
       const result = await this.client.send(
@@ -221,7 +225,7 @@ export class CallerStore {
       );
       for (const item of result.Responses?.[this.options.tableName] ?? []) {
         if (isExpired(item, Math.floor(nowMs / 1000))) continue;
-        const callerKey = (item.pk?.S ?? '').slice(comId.length + 1);
+        const callerKey = (item[PK]?.S ?? '').slice(comId.length + 1);
         found.set(callerKey, {
           ...toRecord(item),
           comId,
@@ -246,7 +250,7 @@ export class CallerStore {
   ): Promise<string[]> {
     let pending = callers.map(({ callerKey, facts }) => {
       const item: Item = {
-        pk: { S: callerItemKey(comId, callerKey) },
+        [PK]: { S: callerItemKey(comId, callerKey) },
         comId: { S: comId },
         calls: { N: '0' },
         expiresAt: { N: String(this.expiresAt(nowMs)) },
@@ -264,7 +268,7 @@ export class CallerStore {
       );
       pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
     }
-    return pending.map((request) => (request.PutRequest.Item.pk?.S ?? '').slice(comId.length + 1));
+    return pending.map((request) => (request.PutRequest.Item[PK]?.S ?? '').slice(comId.length + 1));
   }
 
   /** Every live caller of a company, for export. Scans the table: an administration task, never the hot path. */
@@ -281,7 +285,7 @@ export class CallerStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const pk = item.pk?.S ?? '';
+        const pk = item[PK]?.S ?? '';
         if (isExpired(item, nowSeconds) || !pk.startsWith(`${comId}#`)) continue;
         const callerKey = pk.slice(comId.length + 1);
         yield { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
@@ -296,7 +300,7 @@ export class CallerStore {
 
   private async getItem(pk: string, signal?: AbortSignal): Promise<Item | undefined> {
     const result = await this.client.send(
-      new GetItemCommand({ TableName: this.options.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.options.tableName, Key: itemKey(pk), ConsistentRead: true }),
       signal ? { abortSignal: signal } : {},
     );
     return result.Item;
@@ -304,7 +308,7 @@ export class CallerStore {
 
   private async replaceExpired(pk: string, expired: Item, call: CallToRecord): Promise<void> {
     const item: Item = {
-      pk: { S: pk },
+      [PK]: { S: pk },
       comId: { S: call.comId },
       calls: { N: '1' },
       lastCallAt: { N: String(call.nowMs) },
@@ -348,7 +352,7 @@ export class CallerStore {
         .send(
           new DeleteItemCommand({
             TableName: this.options.tableName,
-            Key: { pk: { S: pk } },
+            Key: itemKey(pk),
             ConditionExpression: 'expiresAt = :seen',
             ExpressionAttributeValues: { ':seen': item.expiresAt ?? { N: '0' } },
           }),
@@ -391,13 +395,18 @@ export function recordCallInput(
   }
   return {
     TableName: options.tableName,
-    Key: { pk: { S: callerItemKey(call.comId, call.callerKey) } },
+    Key: itemKey(callerItemKey(call.comId, call.callerKey)),
     UpdateExpression: `${set} ADD calls :one`,
     ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeValues: values,
     ReturnValues: 'ALL_OLD',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
+}
+
+/** The key of an item; attribute names come from the table schema the stack deploys. */
+function itemKey(pk: string): Item {
+  return { [PK]: { S: pk } };
 }
 
 function backOff(attempt: number): Promise<void> {
@@ -407,7 +416,7 @@ function backOff(attempt: number): Promise<void> {
 }
 
 function isExpired(item: Item, nowSeconds: number): boolean {
-  const expiresAt = item[CALLER_TABLE.ttlAttribute]?.N;
+  const expiresAt = item[TTL]?.N;
   return expiresAt !== undefined && Number(expiresAt) <= nowSeconds;
 }
 

@@ -45,6 +45,9 @@ export type FunctionUrlHandler = (
   context?: Context,
 ) => Promise<FunctionUrlResult>;
 
+/** Longer than any gap between INIT's end and an on-demand cold start's invocation. */
+const PREINITIALIZED_GAP_MS = 100;
+
 /** Fixed text for every refused credential, so the answer tells nothing about why. */
 export const UNAUTHORIZED = 'unauthorized';
 
@@ -54,12 +57,17 @@ export function createWebhookHandler(deps: WebhookDeps): FunctionUrlHandler {
   const log = deps.log ?? consoleSink;
   const now = deps.now ?? Date.now;
   let coldStart = true;
+  const createdAtMs = performance.now();
 
   return async (event, context) => {
     const invokedAtMs = performance.now();
     const wasCold = coldStart;
     coldStart = false;
-    const initMs = wasCold && deps.coldStartFromProcessStart ? Math.round(invokedAtMs) : 0;
+    // The platform waited for INIT only if the invocation followed it at once; an environment
+    // initialized ahead (provisioned concurrency, proactive init) was idle in between.
+    const waitedForInit =
+      wasCold && deps.coldStartFromProcessStart && invokedAtMs - createdAtMs < PREINITIALIZED_GAP_MS;
+    const initMs = waitedForInit ? Math.round(invokedAtMs) : 0;
     const request = toPlainRequest(event);
     const entry: RequestLog = {
       msg: 'webhook',
@@ -85,8 +93,8 @@ export function createWebhookHandler(deps: WebhookDeps): FunctionUrlHandler {
       // Reached only by a defect; the platform still gets an answer it can route on.
       entry.reason = 'internal-error';
       entry.errorName = error instanceof Error ? error.name : typeof error;
-      const profile = config.profiles.get('default');
-      answer = { status: 200, body: profile?.fallback ?? 'default' };
+      entry.answer = config.profiles.get('default')?.fallback ?? 'default';
+      answer = { status: 200, body: entry.answer };
     }
     entry.status = answer.status;
     entry.latencyMs = Math.round(performance.now() - invokedAtMs);

@@ -97,3 +97,20 @@ describe('the deadline', () => {
     expect(fake.requestCount()).toBe(1);
   });
 });
+
+describe('an environment initialized ahead of its first call', () => {
+  it('has its full budget, as the platform did not wait for its INIT', async () => {
+    const dynamo = await startDynalite();
+    const webhook = await webhookUnderTest(dynamo.endpoint, {
+      env: tightBudget,
+      deps: { coldStartFromProcessStart: true },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const result = await webhook.call({ body: callBody(), headers: json });
+    webhook.destroy();
+    await dynamo.close();
+    expect(result).toMatchObject({ statusCode: 200, body: 'default' });
+    expect(webhook.logs[0]).toMatchObject({ coldStart: true, reason: 'rule:otherwise' });
+    expect(webhook.logs[0]?.initMs).toBeUndefined();
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The CDK app (`cdk.json` runs it with tsx): reads the settings from context, builds the
+ * stack, and runs cdk-nag's AWS Solutions checks over all of it; an unacknowledged finding
+ * fails synth.
+ */
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readSettings, type Settings, SettingsError } from './settings';
+import { CallvoipWebhookStack } from './stack';
+
+/** The app, its one stack and the settings it was built from; the tests build it the same way. */
+export function buildApp(props: AppProps = {}): {
+  app: App;
+  stack: CallvoipWebhookStack;
+  settings: Settings;
+} {
+  const app = new App(props);
+  const settings = readSettings(app.node.getAllContext());
+  const stack = new CallvoipWebhookStack(app, settings.stackName, { settings });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, settings };
+}
+
+function main(): void {
+  let built: ReturnType<typeof buildApp>;
+  try {
+    // No autoSynth: a refused setting must not leave an empty cloud assembly behind.
+    built = buildApp({ autoSynth: false });
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+    return;
+  }
+  if (!built.settings.adminEnvironment.ADMIN_TOKEN_SHA256) {
+    console.error(
+      'note: adminTokenSha256 is not set, so the admin API refuses every request. Mint one with `npm run token -- --admin`.',
+    );
+  }
+  built.app.synth();
+}
+
+if (require.main === module) main();

@@ -1,0 +1,347 @@
+/**
+ * Every knob of the deployment in one typed place: read from CDK context (cdk.json `context`
+ * or `-c key=value`), defaulted, and validated at synth time with errors that name the key and
+ * the bad value. The function's own settings are validated by the function's own
+ * `parseConfig`, so synth refuses exactly what the function would refuse at start-up.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type Config, ConfigError, parseConfig } from '../lambda/config';
+import { PROJECT_ROOT } from './bundling';
+
+/** A context value that cannot be used; the message names the key, the value and what would be right. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** The validated deployment settings. */
+export interface Settings {
+  stackName: string;
+  /** The webhook function's configuration as it will parse it (its defaults applied). */
+  webhook: Config;
+  /** Environment of the webhook function, except TABLE_NAME (the stack adds the table's name). */
+  webhookEnvironment: Record<string, string>;
+  /** Environment of the admin function, except TABLE_NAME. */
+  adminEnvironment: Record<string, string>;
+  memoryMb: number;
+  /** 0: no reservation. */
+  reservedConcurrency: number;
+  /** 0: off. */
+  provisionedConcurrency: number;
+  /** 0: no reservation. */
+  adminReservedConcurrency: number;
+  logRetentionDays: RetentionDays;
+  logLevel: ApplicationLogLevel;
+  tableKms: boolean;
+  /** Where alarm e-mails go; undefined: no SNS topic. */
+  alarmEmail: string | undefined;
+  /** Fallback answers in 5 minutes that raise the fallback alarm. */
+  fallbackAlarmThreshold: number;
+}
+
+/** Context keys → environment keys shared by both functions. */
+const SHARED_KNOBS = {
+  retentionDays: 'RETENTION_DAYS',
+  defaultCountryCode: 'DEFAULT_COUNTRY_CODE',
+} as const;
+
+/** The context keys that become the webhook function's environment, and the environment key of each. */
+export const WEBHOOK_KNOBS = {
+  ...SHARED_KNOBS,
+  webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
+  belplanTimeoutMs: 'BELPLAN_TIMEOUT_MS',
+  safetyMarginMs: 'SAFETY_MARGIN_MS',
+  dynamodbMaxAttempts: 'DYNAMODB_MAX_ATTEMPTS',
+  allowedSourceCidrs: 'ALLOWED_SOURCE_CIDRS',
+  profiles: 'PROFILES',
+  killSwitch: 'KILL_SWITCH',
+} as const;
+
+/** The context keys that become the admin function's environment; its callers are CRMs, not the platform. */
+export const ADMIN_KNOBS = {
+  ...SHARED_KNOBS,
+  adminTokenSha256: 'ADMIN_TOKEN_SHA256',
+  adminAllowedSourceCidrs: 'ALLOWED_SOURCE_CIDRS',
+} as const;
+
+/** The infrastructure knobs and their defaults. */
+export const INFRA_DEFAULTS = {
+  stackName: 'CallvoipWebhook',
+  /**
+   * 1024 MB for INIT's CPU: Lambda gives CPU in proportion to memory (1 vCPU at 1769 MB), and
+   * INIT (module import, SDK set-up) and the first request are CPU-bound and count against the
+   * belplan timeout. Warm answers take tens of ms, so the price is small: a million 30 ms
+   * answers cost about $0.40 of arm64 compute at 1024 MB. Check INIT on the dashboard.
+   */
+  memoryMb: 1024,
+  reservedConcurrency: 10,
+  provisionedConcurrency: 0,
+  adminReservedConcurrency: 2,
+  logRetentionDays: 30,
+  logLevel: 'INFO',
+  tableKms: false,
+  alarmEmail: '',
+  fallbackAlarmThreshold: 5,
+} as const;
+
+/** Keys the settings read besides the function knobs (a file instead of inline `profiles`). */
+const OTHER_KEYS = ['profilesFile'] as const;
+
+const KNOWN_KEYS: readonly string[] = [
+  ...new Set([...Object.keys(WEBHOOK_KNOBS), ...Object.keys(ADMIN_KNOBS)]),
+  ...Object.keys(INFRA_DEFAULTS),
+  ...OTHER_KEYS,
+];
+
+/** A table name that passes `parseConfig`; the real one is known only at deploy time. */
+const STAND_IN_TABLE_NAME = 'CallvoipWebhook-CallersTable-0123456789AB';
+/** Lambda's limit on the total size of a function's environment (keys and values). */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Room kept for TABLE_NAME, whose length is known only at deploy time. */
+const TABLE_NAME_ROOM_BYTES = 'TABLE_NAME'.length + 255;
+
+type Context = Readonly<Record<string, unknown>>;
+
+/**
+ * Reads and validates the settings from CDK context.
+ * @throws SettingsError naming each bad key with its value and what would be right.
+ * @example readSettings(app.node.getAllContext())
+ */
+export function readSettings(context: Context): Settings {
+  const problems: string[] = unknownKeys(context);
+  const check = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
+
+  const digests = context.webhookTokenSha256;
+  if (digests === undefined || digests === null || digests === '') {
+    problems.push(
+      'webhookTokenSha256 is not set: run `npm run token`, put the token in the belplan URL and deploy with ' +
+        '`npx cdk deploy -c webhookTokenSha256=<the printed SHA-256>`',
+    );
+  }
+  const webhookEnvironment = check(() => environmentOf(context, WEBHOOK_KNOBS), {});
+  const adminEnvironment = check(() => environmentOf(context, ADMIN_KNOBS), {});
+  const webhook = check(() => functionConfig(webhookEnvironment, WEBHOOK_KNOBS), undefined);
+  check(() => functionConfig(adminEnvironment, ADMIN_KNOBS), undefined);
+  // Apart, each function would accept a token that is also the other's; together they must not.
+  const tokens = {
+    webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
+    adminTokenSha256: 'ADMIN_TOKEN_SHA256',
+  } as const;
+  check(() => functionConfig(environmentOf(context, tokens), tokens), undefined);
+  check(() => fitsLambdaEnvironment('webhook', webhookEnvironment), undefined);
+
+  const reservedConcurrency = check(
+    () => integer(context, 'reservedConcurrency', 0, 1000),
+    INFRA_DEFAULTS.reservedConcurrency,
+  );
+  const provisionedConcurrency = check(() => integer(context, 'provisionedConcurrency', 0, 1000), 0);
+  if (reservedConcurrency > 0 && provisionedConcurrency > reservedConcurrency) {
+    problems.push(
+      `provisionedConcurrency (${provisionedConcurrency}) must not exceed reservedConcurrency (${reservedConcurrency})`,
+    );
+  }
+  const settings = {
+    stackName: check(() => stackName(context), INFRA_DEFAULTS.stackName),
+    webhookEnvironment,
+    adminEnvironment,
+    memoryMb: check(() => integer(context, 'memoryMb', 128, 10_240), INFRA_DEFAULTS.memoryMb),
+    reservedConcurrency,
+    provisionedConcurrency,
+    adminReservedConcurrency: check(
+      () => integer(context, 'adminReservedConcurrency', 0, 100),
+      INFRA_DEFAULTS.adminReservedConcurrency,
+    ),
+    logRetentionDays: check(() => logRetention(context), RetentionDays.ONE_MONTH),
+    logLevel: check(() => logLevel(context), ApplicationLogLevel.INFO),
+    tableKms: check(() => bool(context, 'tableKms'), false),
+    alarmEmail: check(() => email(context), undefined),
+    fallbackAlarmThreshold: check(
+      () => integer(context, 'fallbackAlarmThreshold', 1, 100_000),
+      INFRA_DEFAULTS.fallbackAlarmThreshold,
+    ),
+  };
+  if (problems.length > 0 || !webhook) {
+    const unique = [...new Set(problems.flatMap((problem) => problem.split('\n- ')))];
+    throw new SettingsError(`invalid deployment settings (CDK context):\n- ${unique.join('\n- ')}`);
+  }
+  return { ...settings, webhook };
+}
+
+/** A typo must not deploy a default silently. CDK's own keys carry ':', '/', '@' or '-'. */
+function unknownKeys(context: Context): string[] {
+  return Object.keys(context)
+    .filter((key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !KNOWN_KEYS.includes(key))
+    .map((key) => {
+      const near = KNOWN_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
+      return near
+        ? `unknown context key "${key}": did you mean "${near}"?`
+        : `unknown context key "${key}"; known keys: ${KNOWN_KEYS.join(', ')}`;
+    });
+}
+
+type Knobs = Readonly<Record<string, string>>;
+
+/** The environment a function gets from the context keys of `knobs`; unset keys are left to its defaults. */
+function environmentOf(context: Context, knobs: Knobs): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [contextKey, environmentKey] of Object.entries(knobs)) {
+    const value =
+      contextKey === 'profiles'
+        ? profilesText(context)
+        : contextKey === 'killSwitch'
+          ? onOff(context, contextKey)
+          : text(context, contextKey);
+    if (value !== undefined) environment[environmentKey] = value;
+  }
+  return environment;
+}
+
+/**
+ * Runs the function's own validation. Its messages name environment keys; they are given
+ * back with the context keys of `knobs`, each problem on its own.
+ */
+function functionConfig(environment: Record<string, string>, knobs: Knobs): Config {
+  try {
+    return parseConfig({ ...environment, TABLE_NAME: STAND_IN_TABLE_NAME });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    let message = error.message.replace(/^invalid configuration:\n- /, '');
+    for (const [contextKey, environmentKey] of Object.entries(knobs)) {
+      message = message.replace(new RegExp(`\\b${environmentKey}\\b`, 'g'), contextKey);
+    }
+    throw new SettingsError(message);
+  }
+}
+
+function fitsLambdaEnvironment(name: string, environment: Record<string, string>): void {
+  const bytes = Object.entries(environment).reduce(
+    (sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value),
+    TABLE_NAME_ROOM_BYTES,
+  );
+  if (bytes > ENVIRONMENT_LIMIT_BYTES) {
+    throw new SettingsError(
+      `the ${name} function's environment would take up to ${bytes} bytes; Lambda allows ${ENVIRONMENT_LIMIT_BYTES}: shorten profiles (names, rules)`,
+    );
+  }
+}
+
+/** A context value as the text the function reads; arrays (in cdk.json) are comma-joined. */
+function text(context: Context, key: string): string | undefined {
+  const value = context[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value)) return value.map(String).join(',');
+  if (typeof value === 'object') {
+    throw new SettingsError(`${key} must be a value, not an object: ${JSON.stringify(value)}`);
+  }
+  return String(value);
+}
+
+function profilesText(context: Context): string | undefined {
+  const inline = context.profiles;
+  const file = context.profilesFile;
+  if (inline !== undefined && file !== undefined) {
+    throw new SettingsError('set either profiles or profilesFile, not both');
+  }
+  if (typeof file === 'string' && file !== '') {
+    const where = path.resolve(PROJECT_ROOT, file);
+    let content: string;
+    try {
+      content = readFileSync(where, 'utf8');
+    } catch (error) {
+      throw new SettingsError(`profilesFile "${file}" cannot be read: ${(error as Error).message}`);
+    }
+    return compactJson(content, `profilesFile "${file}"`);
+  }
+  if (inline === undefined || inline === '') return undefined;
+  // In cdk.json the profiles are an object; with `-c profiles='{...}'` they arrive as text.
+  return typeof inline === 'string' ? compactJson(inline, 'profiles') : JSON.stringify(inline);
+}
+
+/** Minified JSON text (environment bytes are scarce); invalid JSON is left for parseConfig to name. */
+function compactJson(content: string, where: string): string {
+  try {
+    return JSON.stringify(JSON.parse(content));
+  } catch (error) {
+    throw new SettingsError(`${where} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function onOff(context: Context, key: string): string | undefined {
+  const value = context[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
+}
+
+function integer(context: Context, key: keyof typeof INFRA_DEFAULTS, min: number, max: number): number {
+  const value = context[key] ?? INFRA_DEFAULTS[key];
+  const number = typeof value === 'number' ? value : /^\d+$/.test(String(value)) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new SettingsError(
+      `${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
+}
+
+function bool(context: Context, key: keyof typeof INFRA_DEFAULTS): boolean {
+  const value = context[key] ?? INFRA_DEFAULTS[key];
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new SettingsError(`${key} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function stackName(context: Context): string {
+  const value = String(context.stackName ?? INFRA_DEFAULTS.stackName);
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(value)) {
+    throw new SettingsError(
+      `stackName must start with a letter and hold up to 64 of A-Z, a-z, 0-9 and "-", got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+const FINITE_RETENTIONS = Object.values(RetentionDays).filter(
+  (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,
+);
+
+function logRetention(context: Context): RetentionDays {
+  const value = context.logRetentionDays ?? INFRA_DEFAULTS.logRetentionDays;
+  const days = FINITE_RETENTIONS.find((allowed) => String(allowed) === String(value));
+  if (days === undefined) {
+    throw new SettingsError(
+      `logRetentionDays must be one of CloudWatch's retention periods (${FINITE_RETENTIONS.join(', ')}), got ${JSON.stringify(value)}`,
+    );
+  }
+  return days;
+}
+
+function logLevel(context: Context): ApplicationLogLevel {
+  const value = String(context.logLevel ?? INFRA_DEFAULTS.logLevel).toUpperCase();
+  const level = Object.values(ApplicationLogLevel).find((known) => known === value);
+  if (!level) {
+    throw new SettingsError(
+      `logLevel must be one of ${Object.values(ApplicationLogLevel).join(', ')}, got ${JSON.stringify(context.logLevel)}`,
+    );
+  }
+  return level;
+}
+
+function email(context: Context): string | undefined {
+  const value = context.alarmEmail;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    throw new SettingsError(`alarmEmail must be an e-mail address, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,113 @@
+/**
+ * Everything one deployment needs: the caller table, the webhook function and its URL, the
+ * admin API with its own role, alarms and a dashboard, and the outputs to paste.
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { CALLER_TABLE } from '../lambda/table';
+import { ENTRIES } from './bundling';
+import { Monitoring } from './monitoring';
+import type { Settings } from './settings';
+import { WebhookFunction } from './webhook-function';
+
+export interface CallvoipWebhookStackProps extends StackProps {
+  settings: Settings;
+}
+
+/** How long a CRM or integration may wait for the admin API. */
+const ADMIN_CALLER_TIMEOUT_MS = 7000;
+/** Administration is not on the belplan's clock; a smaller function is enough. */
+const ADMIN_MEMORY_MB = 512;
+
+export class CallvoipWebhookStack extends Stack {
+  readonly table: Table;
+  readonly webhook: WebhookFunction;
+  readonly admin: WebhookFunction;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: CallvoipWebhookStackProps) {
+    super(scope, id, {
+      description: 'Callvoip Webhook app answers from Lambda and DynamoDB (callvoip-webhook)',
+      ...props,
+    });
+    const { settings } = props;
+
+    this.table = callerTable(this, settings.tableKms);
+
+    this.webhook = new WebhookFunction(this, 'Webhook', {
+      entry: ENTRIES.webhook,
+      description: 'Answers the Callvoip Webhook app',
+      environment: { ...settings.webhookEnvironment, TABLE_NAME: this.table.tableName },
+      memoryMb: settings.memoryMb,
+      callerTimeoutMs: settings.webhook.belplanTimeoutMs,
+      reservedConcurrency: settings.reservedConcurrency,
+      provisionedConcurrency: settings.provisionedConcurrency,
+      logRetention: settings.logRetentionDays,
+      logLevel: settings.logLevel,
+    });
+    // The hot path: one UpdateItem; GetItem and PutItem only for a repeated or expired caller.
+    this.webhook.allowItemActions(this.table, ['UpdateItem', 'GetItem', 'PutItem']);
+
+    this.admin = new WebhookFunction(this, 'Admin', {
+      entry: ENTRIES.admin,
+      description: 'Admin API of the Callvoip webhook: caller facts, handled calls, erasure',
+      environment: { ...settings.adminEnvironment, TABLE_NAME: this.table.tableName },
+      memoryMb: ADMIN_MEMORY_MB,
+      callerTimeoutMs: ADMIN_CALLER_TIMEOUT_MS,
+      reservedConcurrency: settings.adminReservedConcurrency,
+      logRetention: settings.logRetentionDays,
+      logLevel: settings.logLevel,
+    });
+    this.admin.allowItemActions(this.table, ['GetItem', 'UpdateItem', 'DeleteItem']);
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      webhook: this.webhook,
+      admin: this.admin,
+      budgetMs: settings.webhook.belplanTimeoutMs - settings.webhook.safetyMarginMs,
+      fallbackAlarmThreshold: settings.fallbackAlarmThreshold,
+      alarmEmail: settings.alarmEmail,
+    });
+
+    new CfnOutput(this, 'WebhookUrl', {
+      description: "Paste into the belplan's Webhook app (method POST), with your token and profile",
+      value: `${this.webhook.url.url}?token=<your token>&profile=default`,
+    });
+    new CfnOutput(this, 'AdminUrl', {
+      description: 'Admin API; send the admin token as "Authorization: Bearer <token>"',
+      value: this.admin.url.url,
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
+    });
+    new CfnOutput(this, 'LogGroup', { value: this.webhook.logGroup.logGroupName });
+  }
+}
+
+/**
+ * The caller table, keyed as `lambda/table.ts` says. It outlives the stack: deletion
+ * protection, RETAIN, and point-in-time recovery for the records nobody else holds.
+ */
+function callerTable(scope: Construct, customerManagedKey: boolean): Table {
+  const encryptionKey = customerManagedKey
+    ? new Key(scope, 'TableKey', {
+        description: 'Encrypts the Callvoip webhook caller table',
+        enableKeyRotation: true,
+        // The retained table cannot be read without it.
+        removalPolicy: RemovalPolicy.RETAIN,
+      })
+    : undefined;
+  return new Table(scope, 'Callers', {
+    partitionKey: { name: CALLER_TABLE.partitionKey, type: AttributeType.STRING },
+    timeToLiveAttribute: CALLER_TABLE.ttlAttribute,
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    ...(encryptionKey
+      ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey }
+      : { encryption: TableEncryption.DEFAULT }),
+  });
+}

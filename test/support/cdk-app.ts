@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../infra/app';
+import { PROJECT_ROOT } from '../../infra/bundling';
+import { sha256Hex } from '../../lambda/auth';
+
+/** Plain tokens the tests deploy with; neither may appear anywhere in a template. */
+export const STACK_WEBHOOK_TOKEN = 'stack-test-webhook-token-9f2c4a7e1b';
+export const STACK_ADMIN_TOKEN = 'stack-test-admin-token-3d8e6b0c5a';
+
+const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const outdir of outdirs.splice(0)) rmSync(outdir, { recursive: true, force: true });
+});
+
+/**
+ * The app as `cdk synth` builds it (cdk.json's context, cdk-nag included), with the test tokens'
+ * digests and `context` on top. Asset bundling is skipped unless `bundle` is set, and the
+ * built-in CloudFormation validation (3 s a synth) is off; cdk-nag findings go to the
+ * validation report instead of failing synth.
+ */
+export function testApp(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-test-'));
+  outdirs.push(outdir);
+  return buildApp({
+    outdir,
+    builtinCloudFormationValidation: false,
+    context: {
+      ...cdkJson.context,
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      '@aws-cdk/core:failSynthOnValidationErrors': false,
+      webhookTokenSha256: sha256Hex(STACK_WEBHOOK_TOKEN),
+      adminTokenSha256: sha256Hex(STACK_ADMIN_TOKEN),
+      ...context,
+    },
+  });
+}
+
+/** The synthesized template of the stack built with `context`. */
+export function testTemplate(context: Record<string, unknown> = {}): Template {
+  return Template.fromStack(testApp(context).stack);
+}
