@@ -83,6 +83,10 @@ export class CallvoipWebhookStack extends Stack {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
     });
     new CfnOutput(this, 'LogGroup', { value: this.webhook.logGroup.logGroupName });
+    new CfnOutput(this, 'WebhookFunctionName', {
+      description: 'For npm run measure -- --function',
+      value: this.webhook.function.functionName,
+    });
   }
 }
 

@@ -72,9 +72,13 @@ export function toFunctionUrlEvent(
   };
 }
 
-/** Writes a handler's result the way a Function URL does. */
-export function writeResult(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  const headers: Record<string, string | string[]> = {};
+/** Writes a handler's result the way a Function URL does, with the request id in `x-amzn-requestid`. */
+export function writeResult(
+  response: ServerResponse,
+  result: APIGatewayProxyStructuredResultV2,
+  requestId: string,
+): void {
+  const headers: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body =
@@ -116,7 +120,7 @@ async function handle(routes: Routes, request: IncomingMessage, response: Server
   const isAdmin = event.rawPath === '/handled' || event.rawPath.startsWith('/callers/');
   try {
     const result = await (isAdmin ? routes.admin : routes.webhook)(event);
-    writeResult(response, result);
+    writeResult(response, result, event.requestContext.requestId);
   } catch {
     // What a Function URL answers when the function itself fails.
     response

@@ -85,6 +85,7 @@ describe('npm start, called over real HTTP', () => {
       answer,
     ]);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refuses what the platform would never send, with a clear plain-text error', async () => {

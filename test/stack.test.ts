@@ -368,7 +368,7 @@ describe('monitoring', () => {
 });
 
 describe('the outputs', () => {
-  it('print the URL to paste with its token and profile, the admin URL, table, dashboard and log group', () => {
+  it('print the URL to paste with its token and profile, the admin URL, table, dashboard, log group and function', () => {
     const outputs = defaults.toJSON().Outputs;
     const webhookUrl = only(defaults, 'AWS::Lambda::Url', {
       Qualifier: 'live',
@@ -385,8 +385,10 @@ describe('the outputs', () => {
       'DashboardUrl',
       'LogGroup',
       'TableName',
+      'WebhookFunctionName',
       'WebhookUrl',
     ]);
+    expect(outputs.WebhookFunctionName.Value).toEqual({ Ref: fn(defaults, WEBHOOK_DESCRIPTION).id });
     expect(outputs.TableName.Value).toEqual({ Ref: only(defaults, 'AWS::DynamoDB::Table').id });
     expect(outputs.LogGroup.Value).toEqual(
       fn(defaults, WEBHOOK_DESCRIPTION).Properties.LoggingConfig.LogGroup,

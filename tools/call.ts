@@ -18,6 +18,8 @@ export interface CallOutcome {
   status: number | 'timeout' | 'error';
   answer: string;
   latencyMs: number;
+  /** Lambda's request id, from the Function URL's `x-amzn-requestid` header. */
+  requestId?: string;
 }
 
 export interface CallOptions {
@@ -72,7 +74,13 @@ export async function placeCall(options: CallOptions): Promise<CallOutcome> {
         : {}),
     });
     const answer = await response.text();
-    return { status: response.status, answer, latencyMs: performance.now() - started };
+    const requestId = response.headers.get('x-amzn-requestid') ?? undefined;
+    return {
+      status: response.status,
+      answer,
+      latencyMs: performance.now() - started,
+      ...(requestId ? { requestId } : {}),
+    };
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
     return {
