@@ -9,6 +9,12 @@
  *   88 ms against 174 ms for the runtime's unbundled one.
  * - `@aws-sdk/credential-provider-node` is replaced by `env-credentials.ts` (environment
  *   credentials only, which is what Lambda provides): 325 KiB → 192 KiB.
+ * - SDK modules DynamoDB never runs on our path are replaced by the stubs in `sdk-stubs/`
+ *   (each says what it replaces and why that is safe): event streams, endpoint discovery,
+ *   the checksum module's JS fallbacks and CRC32, the Lambda invoke store. 217.6 → 184.7 KiB,
+ *   and ~9 ms less import of a cold start (no `node:zlib`, less to compile).
+ * - esbuild's `legalComments`, `charset`, `drop`, `keepNames`, `treeShaking` and a newer
+ *   `target` were measured: none changes a byte of this bundle, so none is set.
  * - No source maps: Lambda downloads every byte of the zip on a cold start, and without
  *   `--enable-source-maps` (which slows every `Error.stack`) a map is never read. Should maps
  *   be turned on, `sourcesContent` stays off so they stay small.
@@ -35,6 +41,10 @@ const MAIN_FIELDS = ['module', 'main'];
 /** Package → replacement, the replacement relative to the project root (esbuild wants `./`). */
 const ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': './infra/env-credentials.ts',
+  '@smithy/core/event-streams': './infra/sdk-stubs/event-streams.ts',
+  '@smithy/core/checksum': './infra/sdk-stubs/checksum.ts',
+  '@aws-sdk/middleware-endpoint-discovery': './infra/sdk-stubs/endpoint-discovery.ts',
+  '@aws/lambda-invoke-store': './infra/sdk-stubs/lambda-invoke-store.ts',
 };
 
 /** The `bundling` property of every NodejsFunction in the stack. */

@@ -3,7 +3,6 @@
  * AWS_ENDPOINT_URL_DYNAMODB), the caller table, demo callers, and both handlers behind a
  * local Function URL. `npm start` and the end-to-end tests start it the same way.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAdminHandler } from '../lambda/admin-api';
@@ -12,6 +11,7 @@ import { sha256Hex } from '../lambda/auth';
 import { type Config, parseConfig } from '../lambda/config';
 import { CallerStore, createDynamoClient } from '../lambda/store';
 import { createWebhookHandler } from '../lambda/webhook';
+import { mintToken } from '../tools/token';
 import { ensureCallerTable, type LocalDynamo, startDynalite } from './dynamo';
 import { startLocalUrl } from './server';
 
@@ -72,8 +72,8 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
-  const webhookToken = env.WEBHOOK_TOKEN || previous?.webhookToken || mintToken();
-  const adminToken = env.ADMIN_TOKEN || previous?.adminToken || mintToken();
+  const webhookToken = env.WEBHOOK_TOKEN || previous?.webhookToken || mintToken().token;
+  const adminToken = env.ADMIN_TOKEN || previous?.adminToken || mintToken().token;
   const config = parseConfig({
     ...env,
     TABLE_NAME: env.TABLE_NAME || 'callvoip-callers',
@@ -129,10 +129,6 @@ export function readState(file = LOCAL_STATE_FILE): LocalState | undefined {
   } catch {
     return undefined;
   }
-}
-
-function mintToken(): string {
-  return randomBytes(32).toString('base64url');
 }
 
 /** One caller for each rule of the default profile. */

@@ -11,11 +11,15 @@ import { sha256Hex } from '../lambda/auth';
 import { ensureCallerTable, type LocalDynamo, startDynalite } from '../local/dynamo';
 import { testApp } from './support/cdk-app';
 import { callBody, functionUrlEvent } from './support/events';
+import { closedPortEndpoint, type FakeDynamo, startFakeDynamo } from './support/fake-dynamo';
 
 const run = promisify(execFile);
 
-/** Measured 215 KiB (a plain SDK bundle is 325 KiB); well above means the credentials alias broke. */
-const MAX_BUNDLE_KIB = 240;
+/**
+ * Measured 185 KiB (a plain SDK bundle is 325 KiB, 215 KiB with the credentials alias alone);
+ * well above means an alias in infra/bundling.ts broke.
+ */
+const MAX_BUNDLE_KIB = 200;
 const TOKEN = 'bundle-test-webhook-token-5c1e9d';
 
 /** Imports the bundle in a fresh process, as Lambda's runtime does, and prints one invocation's result. */
@@ -47,6 +51,16 @@ describe('the deployable webhook bundle', () => {
     expect(bundle).toMatch(/import\s*\{[^}]*\}\s*from\s*"node:/);
     expect(bundle).not.toMatch(/\brequire\(/);
     expect(bundle).not.toContain('Dynamic require of');
+  });
+
+  it('replaces the SDK modules DynamoDB never runs with the stubs in infra/sdk-stubs', () => {
+    for (const stub of ['event-streams', 'checksum', 'endpoint-discovery', 'lambda-invoke-store']) {
+      expect(inputs).toContain(`infra/sdk-stubs/${stub}.ts`);
+    }
+    const replaced =
+      /submodules\/(event-streams|checksum)\/|middleware-endpoint-discovery|endpoint-cache|mnemonist|lambda-invoke-store/;
+    expect(inputs.filter((input) => input.includes('node_modules') && replaced.test(input))).toEqual([]);
+    expect(bundle).not.toMatch(/from\s*"node:zlib"/);
   });
 
   it(`stays under ${MAX_BUNDLE_KIB} KiB, with environment credentials only`, () => {
@@ -111,6 +125,90 @@ describe('the deployable webhook bundle', () => {
         headers: { 'content-type': 'text/plain; charset=utf-8' },
       });
       expect(dynamo.requestCount()).toBeGreaterThan(requestsBefore);
+    });
+  });
+
+  /**
+   * The fault paths through the bundled SDK (retry strategy, error deserialization, the
+   * client's response collector), which the stubs and client settings must leave working.
+   */
+  describe('imported by a fresh node process, when DynamoDB fails', () => {
+    let fake: FakeDynamo | undefined;
+    afterEach(async () => {
+      await fake?.close();
+      fake = undefined;
+    });
+
+    /** Runs the bundle on one webhook against `endpoint`; its result and the fallback cause it logged. */
+    async function answerAgainst(endpoint: string, env: Record<string, string>) {
+      const runner = path.join(folder, 'runner.mjs');
+      writeFileSync(runner, RUNNER);
+      const event = functionUrlEvent({
+        query: { token: TOKEN },
+        headers: { 'content-type': 'application/json' },
+        body: callBody(),
+      });
+      const { stdout, stderr } = await run(
+        process.execPath,
+        [runner, pathToFileURL(bundlePath).href, JSON.stringify(event)],
+        {
+          env: {
+            PATH: process.env.PATH,
+            TABLE_NAME: 'bundle-test-callers',
+            AWS_REGION: 'eu-west-1',
+            AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+            AWS_ACCESS_KEY_ID: 'local',
+            AWS_SECRET_ACCESS_KEY: 'local',
+            WEBHOOK_TOKEN_SHA256: sha256Hex(TOKEN),
+            ...env,
+          },
+          timeout: 20_000,
+        },
+      );
+      const line = stdout.split('\n').find((each) => each.startsWith('RESULT '));
+      return {
+        result: JSON.parse(line?.slice('RESULT '.length) ?? 'null') as unknown,
+        // A fallback is logged as a warning (console.warn), on stderr.
+        cause: /fallbackCause: '([\w-]+)'/.exec(stderr)?.[1],
+      };
+    }
+
+    it('answers the fallback when connections are refused', async () => {
+      const { result, cause } = await answerAgainst(await closedPortEndpoint(), {});
+      expect(result).toMatchObject({ statusCode: 200, body: 'default' });
+      expect(cause).toBe('unreachable');
+    });
+
+    it('answers the fallback when throttled, after retrying', async () => {
+      fake = await startFakeDynamo('throttle');
+      const { result, cause } = await answerAgainst(fake.endpoint, {
+        DYNAMODB_MAX_ATTEMPTS: '2',
+        BELPLAN_TIMEOUT_MS: '10000',
+      });
+      expect(result).toMatchObject({ statusCode: 200, body: 'default' });
+      expect(cause).toBe('throttled');
+      expect(fake.requestCount()).toBe(2);
+    });
+
+    it('answers the fallback on server errors, after retrying', async () => {
+      fake = await startFakeDynamo('server-error');
+      const { result, cause } = await answerAgainst(fake.endpoint, {
+        DYNAMODB_MAX_ATTEMPTS: '2',
+        BELPLAN_TIMEOUT_MS: '10000',
+      });
+      expect(result).toMatchObject({ statusCode: 200, body: 'default' });
+      expect(cause).toBe('server-error');
+      expect(fake.requestCount()).toBe(2);
+    });
+
+    it('answers the fallback in time when DynamoDB hangs', async () => {
+      fake = await startFakeDynamo('hang');
+      const { result, cause } = await answerAgainst(fake.endpoint, {
+        BELPLAN_TIMEOUT_MS: '1000',
+        SAFETY_MARGIN_MS: '700',
+      });
+      expect(result).toMatchObject({ statusCode: 200, body: 'default' });
+      expect(cause).toBe('timeout');
     });
   });
 
