@@ -174,16 +174,22 @@ describe('npm start, called over real HTTP', () => {
 
 describe('npm start as a user runs it', () => {
   let dataDir: string;
+  const children: ChildProcess[] = [];
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'callvoip-start-'));
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    // A failed expectation must not leave a server running (it would keep jest alive).
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   async function start(): Promise<{ child: ChildProcess; output: () => string; url: string; token: string }> {
     const child = spawn(TSX, ['local/start.ts'], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: dataDir },
     });
+    children.push(child);
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -216,7 +222,17 @@ describe('npm start as a user runs it', () => {
     expect(first.output()).toContain('curl -s -X POST');
     const { stdout } = await run(
       TSX,
-      ['tools/call.ts', '--url', first.url, '--token', first.token, '--caller', '31152026057'],
+      [
+        'tools/call.ts',
+        '--url',
+        first.url,
+        '--token',
+        first.token,
+        '--com-id',
+        DEMO_COMPANY,
+        '--caller',
+        '31152026057',
+      ],
       { cwd: ROOT },
     );
     expect(stdout).toMatch(/^answer "default" {2}status 200 {2}latency [\d.]+ ms/);

@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { readState } from '../local/app';
+import { DEMO_COMPANY, readState } from '../local/app';
 import { summarize } from './stats';
 
 /** One platform request and what came of it. */
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     timeoutMs,
     method: values.get ? 'GET' : 'POST',
     caller: values.caller ?? '',
-    comId: values['com-id'] ?? state?.comId ?? randomBytes(16).toString('hex'),
+    comId: values['com-id'] ?? state?.comId ?? DEMO_COMPANY,
     ...(values.uuid ? { uuid: values.uuid } : {}),
   };
   const outcomes: CallOutcome[] = [];
