@@ -1,11 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RequestLog } from '../lambda/answer';
 import { DEMO_COMPANY, type RunningLocal, startLocal } from '../local/app';
+import { type SpawnedLocal, spawnLocal } from '../local/spawn';
 import { placeCall } from '../tools/call';
 
 const run = promisify(execFile);
@@ -174,47 +174,20 @@ describe('npm start, called over real HTTP', () => {
 
 describe('npm start as a user runs it', () => {
   let dataDir: string;
-  const children: ChildProcess[] = [];
+  const started: SpawnedLocal[] = [];
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'callvoip-start-'));
   });
   afterAll(() => {
     // A failed expectation must not leave a server running (it would keep jest alive).
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const { child } of started) if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
-
-  async function start(): Promise<{ child: ChildProcess; output: () => string; url: string; token: string }> {
-    const child = spawn(TSX, ['local/start.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: dataDir },
-    });
-    children.push(child);
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const deadline = Date.now() + 60_000;
-    while (!/Webhook URL \(paste form\): +(\S+)/.test(output)) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`npm start did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const pasteForm = new URL(
-      (/Webhook URL \(paste form\): +(\S+)/.exec(output) as RegExpExecArray)[1] as string,
-    );
-    const token = pasteForm.searchParams.get('token') as string;
-    return { child, output: () => output, url: `${pasteForm.origin}/`, token };
-  }
-
-  async function stop(child: ChildProcess): Promise<number | null> {
-    child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
-    return code as number | null;
-  }
+  const start = async () => {
+    const local = await spawnLocal({ LOCAL_DATA_DIR: dataDir });
+    started.push(local);
+    return local;
+  };
 
   it('prints the URL, answers `npm run call`, stops on Ctrl-C and keeps its data', async () => {
     const first = await start();
@@ -227,7 +200,7 @@ describe('npm start as a user runs it', () => {
         '--url',
         first.url,
         '--token',
-        first.token,
+        first.webhookToken,
         '--com-id',
         DEMO_COMPANY,
         '--caller',
@@ -236,18 +209,18 @@ describe('npm start as a user runs it', () => {
       { cwd: ROOT },
     );
     expect(stdout).toMatch(/^answer "default" {2}status 200 {2}latency [\d.]+ ms/);
-    expect(await stop(first.child)).toBe(0);
+    expect(await first.stop()).toBe(0);
     expect(first.output()).toContain('stopped; data written so far is kept');
     expect(first.output()).toMatch(/webhook +200 +→ default +rule:otherwise +3115202\*\*\*\*/);
 
     const second = await start();
-    expect(second.token).toBe(first.token);
+    expect(second.webhookToken).toBe(first.webhookToken);
     expect(second.output()).not.toContain('# → finance');
     const state = JSON.parse(readFileSync(join(dataDir, 'local.json'), 'utf8')) as { adminToken: string };
     const record = await fetch(`${second.url}callers/31152026057?com_id=${DEMO_COMPANY}`, {
       headers: { authorization: `Bearer ${state.adminToken}` },
     });
     expect(((await record.json()) as { calls: number }).calls).toBe(1);
-    expect(await stop(second.child)).toBe(0);
+    expect(await second.stop()).toBe(0);
   }, 120_000);
 });

@@ -20,6 +20,7 @@ import { parseConfig } from '../lambda/config';
 import { CallerStore, createDynamoClient, recordCallInput } from '../lambda/store';
 import { createWebhookHandler, type FunctionUrlHandler } from '../lambda/webhook';
 import { ensureCallerTable, startDynalite } from '../local/dynamo';
+import { spawnLocal } from '../local/spawn';
 import { callBody, functionUrlEvent } from '../test/support/events';
 import { startFakeDynamo } from '../test/support/fake-dynamo';
 import { type Summary, summarize } from './stats';
@@ -326,31 +327,13 @@ async function benchDeadline(): Promise<void> {
 /** 5. The local Function URL (a separate process) under 50 concurrent callers. */
 async function benchLoad(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callvoip-bench-'));
-  const server = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['local/start.ts', '--in-memory'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOCAL_DATA_DIR: dataDir,
-      WEBHOOK_TOKEN: TOKEN,
-      AWS_ENDPOINT_URL_DYNAMODB: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const server = await spawnLocal(
+    { LOCAL_DATA_DIR: dataDir, WEBHOOK_TOKEN: TOKEN, AWS_ENDPOINT_URL_DYNAMODB: '' },
+    ['--in-memory'],
+  );
   try {
-    let output = '';
-    for (const stream of [server.stdout, server.stderr]) {
-      stream?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-    }
-    const deadline = Date.now() + 60_000;
-    while (!/Webhook URL \(paste form\): +(\S+)/.test(output)) {
-      if (Date.now() > deadline || server.exitCode !== null)
-        throw new Error(`npm start did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const url = new URL((/Webhook URL \(paste form\): +(\S+)/.exec(output) as RegExpExecArray)[1] as string);
+    const url = new URL(server.url);
+    url.searchParams.set('token', TOKEN);
     let n = 0;
     const result = await autocannon({
       url: url.href,
@@ -379,17 +362,16 @@ async function benchLoad(): Promise<void> {
       max: result.latency.max,
     };
     const failures = result.errors + result.timeouts + result.non2xx;
-    const fallbacks = output.match(/fallback:/g)?.length ?? 0;
+    const fallbacks = server.output().match(/fallback:/g)?.length ?? 0;
     rows.push({
-      metric: `load: local URL, 50 callers, ${RUNS.load} requests (${result.requests.average.toFixed(0)} req/s, ${fallbacks} fallbacks)`,
+      metric: `load: local URL, 50 callers, ${RUNS.load} requests (${(result.requests.total / result.duration).toFixed(0)} req/s, ${fallbacks} fallbacks)`,
       unit: 'ms',
       value: latency,
       goal: `0 errors (${failures})`,
       met: failures === 0,
     });
   } finally {
-    server.kill('SIGINT');
-    await new Promise((r) => server.once('exit', r));
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
