@@ -165,6 +165,45 @@ describe('npm start, called over real HTTP', () => {
     expect((await call('0666666666')).answer).toBe('1020');
   });
 
+  it('gets, puts, exports and deletes callers through the CLI', async () => {
+    const cli = (...args: string[]) =>
+      run(TSX, ['tools/callers.ts', ...args, '--table', local.tableName, '--com-id', DEMO_COMPANY], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+        },
+      });
+    const put = await cli('put', '06-77777777', '--ticketAgent', '1030', '--name', 'Visser & Zn');
+    expect(JSON.parse(put.stdout)).toMatchObject({
+      number: '+31677777777',
+      ticketAgent: '1030',
+      name: 'Visser & Zn',
+    });
+    expect((await call('+31677777777')).answer).toBe('1030');
+    await cli('put', '0677777777', '--ticketAgent', '');
+    expect(JSON.parse((await cli('get', '+31 6 77777777')).stdout).ticketAgent).toBeUndefined();
+
+    const { stdout: csv } = await cli('export');
+    const header = csv.split('\n')[0];
+    expect(header).toBe('number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt');
+    expect(csv).toMatch(/^\+31677777777,,,,,Visser & Zn,1,\d{4}-/m);
+    expect(csv).toMatch(/^\+31201234567,2,,,,Demo Finance BV,/m);
+    const exported = join(dataDir, 'export.csv');
+    writeFileSync(exported, csv);
+    expect((await cli('import', exported)).stdout).toMatch(
+      /imported 0, unchanged \d+, rejected 0, duplicates 0, failed 0/,
+    );
+
+    expect((await cli('delete', '0677777777')).stdout.trim()).toBe('deleted');
+    await expect(cli('get', '0677777777')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown caller'),
+    });
+  });
+
   it('logs one line per request with the caller masked', () => {
     const webhookLines = logs.filter((entry) => entry.msg === 'webhook');
     expect(webhookLines.length).toBeGreaterThan(10);
