@@ -92,10 +92,9 @@ export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
       const comId = companyOf(request, body);
       const callerKey = callerKeyOf(body.caller_number, 'caller_number');
       entry.caller = maskCallerKey(callerKey);
-      const agent = agentOf(body.agent, 'agent', false);
+      const agent = agentToken(body.agent, 'agent');
       const uuid = text(body.uuid, 'uuid', 128);
       const atMs = body.at === undefined ? nowMs : epochMs(body.at, 'at', nowMs);
-      if (!agent || !uuid) throw new BadRequestError(400, 'fields agent and uuid are required');
       const outcome = await store.recordHandled(comId, callerKey, { agent, uuid, atMs }, nowMs);
       entry.reason = `handled:${outcome}`;
       return json(200, { result: outcome });
@@ -117,7 +116,12 @@ export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
       case 'PUT': {
         const body = readJson(request);
         const comId = companyOf(request, body);
-        const caller = await store.mergeFacts(comId, callerKey, factsOf(body, nowMs), nowMs);
+        const caller = await store.mergeFacts(
+          comId,
+          callerKey,
+          withAgentTime(factsOf(body, nowMs), nowMs),
+          nowMs,
+        );
         entry.reason = 'put';
         return json(200, present(caller));
       }
@@ -147,7 +151,10 @@ export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
   }
 }
 
-/** Validates a body of CRM facts for PUT /callers/{number}. Exported for the import CLI. */
+/**
+ * Validates a body of CRM facts for PUT /callers/{number}; also used by the callers CLI.
+ * A last agent's time is left out unless given: `withAgentTime` decides it at write time.
+ */
 export function factsOf(body: Record<string, unknown>, nowMs: number): CallerFacts {
   const known = ['com_id', 'openInvoices', 'ticketAgent', 'lastAgent', 'lastAgentAt', 'name'];
   for (const key of Object.keys(body)) {
@@ -168,29 +175,36 @@ export function factsOf(body: Record<string, unknown>, nowMs: number): CallerFac
     }
     facts.openInvoices = value;
   }
-  if (body.ticketAgent !== undefined) facts.ticketAgent = agentOf(body.ticketAgent, 'ticketAgent', true);
-  if (body.lastAgent !== undefined) {
-    facts.lastAgent = agentOf(body.lastAgent, 'lastAgent', true);
-    facts.lastAgentAt =
-      facts.lastAgent === null
-        ? null
-        : body.lastAgentAt === undefined
-          ? nowMs
-          : epochMs(body.lastAgentAt, 'lastAgentAt', nowMs);
-  } else if (body.lastAgentAt !== undefined) {
-    throw new BadRequestError(400, 'field lastAgentAt needs lastAgent');
+  if (body.ticketAgent !== undefined) facts.ticketAgent = removableAgent(body.ticketAgent, 'ticketAgent');
+  if (body.lastAgent !== undefined) facts.lastAgent = removableAgent(body.lastAgent, 'lastAgent');
+  if (body.lastAgentAt !== undefined) {
+    if (typeof facts.lastAgent !== 'string')
+      throw new BadRequestError(400, 'field lastAgentAt needs lastAgent');
+    facts.lastAgentAt = epochMs(body.lastAgentAt, 'lastAgentAt', nowMs);
   }
   if (body.name !== undefined) facts.name = body.name === null ? null : text(body.name, 'name', 128);
   return facts;
 }
 
-function agentOf(value: unknown, field: string, nullable: boolean): string | null {
-  if (value === null && nullable) return null;
+/** A last agent without a time was handled now; removing the agent removes its time. */
+export function withAgentTime(facts: CallerFacts, nowMs: number): CallerFacts {
+  if (facts.lastAgent === undefined || facts.lastAgentAt !== undefined) return facts;
+  return { ...facts, lastAgentAt: facts.lastAgent === null ? null : nowMs };
+}
+
+const AGENT_TOKEN_RULE = 'an agent token such as an extension (1-64 of A-Z, a-z, 0-9 and _ . : + @ -)';
+
+function agentToken(value: unknown, field: string): string {
   if (typeof value !== 'string' || !ANSWER_TOKEN.test(value)) {
-    throw new BadRequestError(
-      400,
-      `field ${field} must be an agent token such as an extension (1-64 of A-Z, a-z, 0-9 and _ . : + @ -)${nullable ? ', or null to remove it' : ''}`,
-    );
+    throw new BadRequestError(400, `field ${field} must be ${AGENT_TOKEN_RULE}`);
+  }
+  return value;
+}
+
+function removableAgent(value: unknown, field: string): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !ANSWER_TOKEN.test(value)) {
+    throw new BadRequestError(400, `field ${field} must be ${AGENT_TOKEN_RULE}, or null to remove it`);
   }
   return value;
 }

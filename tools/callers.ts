@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { factsOf } from '../lambda/admin-api';
+import { factsOf, withAgentTime } from '../lambda/admin-api';
 import { displayNumber, normalizeCaller } from '../lambda/numbers';
 import { BadRequestError } from '../lambda/parse';
 import { CallerStore, createDynamoClient } from '../lambda/store';
@@ -112,7 +112,12 @@ async function main(): Promise<void> {
         }
         if (Object.keys(body).length === 0)
           throw new Error('put needs at least one of --openInvoices, --ticketAgent, --lastAgent, --name');
-        const caller = await store.mergeFacts(comId, keyOf(argument), factsOf(body, now), now);
+        const caller = await store.mergeFacts(
+          comId,
+          keyOf(argument),
+          withAgentTime(factsOf(body, now), now),
+          now,
+        );
         console.log(JSON.stringify({ ...caller, number: displayNumber(caller.callerKey) }, null, 2));
         break;
       }

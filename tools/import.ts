@@ -3,7 +3,7 @@
  * bad rows rejected with their line and reason, duplicates reported, good rows merged into
  * the caller table. Safe to run again: a merge sets the same facts.
  */
-import { factsOf } from '../lambda/admin-api';
+import { factsOf, withAgentTime } from '../lambda/admin-api';
 import { InvalidNumberError, normalizeCaller } from '../lambda/numbers';
 import { BadRequestError } from '../lambda/parse';
 import type { CallerFacts, CallerStore, StoredCaller } from '../lambda/store';
@@ -79,8 +79,6 @@ export function planImport(text: string, defaultCountryCode: string, nowMs: numb
         throw new InvalidNumberError('is not a phone number or extension (write SIP accounts as sip:user)');
       }
       const facts = factsOf(rest, nowMs);
-      // Without a time in the file the agent's time is decided at write time, and only if the agent changed.
-      if (rest.lastAgentAt === undefined) delete facts.lastAgentAt;
       const seenAt = firstLineOf.get(caller.key);
       if (seenAt !== undefined) {
         plan.duplicates.push({ line, firstLine: seenAt });
@@ -205,11 +203,6 @@ function changedFacts(facts: CallerFacts, current: StoredCaller, nowMs: number):
     { ...changed, lastAgent: facts.lastAgent, ...(lastAgentAt === undefined ? {} : { lastAgentAt }) },
     nowMs,
   );
-}
-
-function withAgentTime(facts: CallerFacts, nowMs: number): CallerFacts {
-  if (facts.lastAgent === undefined || facts.lastAgentAt !== undefined) return facts;
-  return { ...facts, lastAgentAt: facts.lastAgent === null ? null : nowMs };
 }
 
 function errorName(error: unknown): string {
