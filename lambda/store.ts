@@ -159,7 +159,7 @@ export class CallerStore {
   async getCaller(comId: string, callerKey: string, nowMs: number): Promise<StoredCaller | undefined> {
     const item = await this.getItem(callerItemKey(comId, callerKey));
     if (!item || isExpired(item, Math.floor(nowMs / 1000))) return undefined;
-    return { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
+    return toStoredCaller(item, comId, callerKey);
   }
 
   /**
@@ -203,7 +203,7 @@ export class CallerStore {
     });
     const result = await this.sendUnlessExpired(comId, callerKey, nowMs, () => this.client.send(command));
     const item = result.Attributes ?? {};
-    return { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
+    return toStoredCaller(item, comId, callerKey);
   }
 
   /**
@@ -269,13 +269,8 @@ export class CallerStore {
       );
       for (const item of result.Responses?.[this.options.tableName] ?? []) {
         if (isExpired(item, Math.floor(nowMs / 1000))) continue;
-        const callerKey = (item[PK]?.S ?? '').slice(comId.length + 1);
-        found.set(callerKey, {
-          ...toRecord(item),
-          comId,
-          callerKey,
-          expiresAt: Number(item.expiresAt?.N ?? 0),
-        });
+        const caller = toStoredCaller(item, comId, callerKeyOf(item, comId));
+        found.set(caller.callerKey, caller);
       }
       keys = result.UnprocessedKeys?.[this.options.tableName]?.Keys ?? [];
     }
@@ -312,7 +307,7 @@ export class CallerStore {
       );
       pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
     }
-    return pending.map((request) => (request.PutRequest.Item[PK]?.S ?? '').slice(comId.length + 1));
+    return pending.map((request) => callerKeyOf(request.PutRequest.Item, comId));
   }
 
   /** Every live caller of a company, for export. Scans the table: an administration task, never the hot path. */
@@ -329,17 +324,15 @@ export class CallerStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const pk = item[PK]?.S ?? '';
-        if (isExpired(item, nowSeconds) || !pk.startsWith(`${comId}#`)) continue;
-        const callerKey = pk.slice(comId.length + 1);
-        yield { ...toRecord(item), comId, callerKey, expiresAt: Number(item.expiresAt?.N ?? 0) };
+        if (isExpired(item, nowSeconds) || !item[PK]?.S?.startsWith(callerItemKey(comId, ''))) continue;
+        yield toStoredCaller(item, comId, callerKeyOf(item, comId));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
 
   private expiresAt(nowMs: number): number {
-    return Math.floor(nowMs / 1000) + this.options.retentionDays * 86_400;
+    return expiresAtSeconds(nowMs, this.options.retentionDays);
   }
 
   private async getItem(pk: string, signal?: AbortSignal): Promise<Item | undefined> {
@@ -425,7 +418,7 @@ export function recordCallInput(
     ':one': { N: '1' },
     ':now': { N: String(call.nowMs) },
     ':nowSeconds': { N: String(nowSeconds) },
-    ':expires': { N: String(nowSeconds + options.retentionDays * 86_400) },
+    ':expires': { N: String(expiresAtSeconds(call.nowMs, options.retentionDays)) },
     ':comId': { S: call.comId },
   };
   const conditions = [NOT_EXPIRED];
@@ -446,6 +439,20 @@ export function recordCallInput(
     ReturnValues: 'ALL_OLD',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
+}
+
+/** When an item written at `nowMs` expires, in epoch seconds (DynamoDB's TTL unit). */
+function expiresAtSeconds(nowMs: number, retentionDays: number): number {
+  return Math.floor(nowMs / 1000) + retentionDays * 86_400;
+}
+
+/** The caller key of a company's item: its partition key after `<com_id>#`. */
+function callerKeyOf(item: Item, comId: string): string {
+  return (item[PK]?.S ?? '').slice(callerItemKey(comId, '').length);
+}
+
+function toStoredCaller(item: Item, comId: string, callerKey: string): StoredCaller {
+  return { ...toRecord(item), comId, callerKey, expiresAt: Number(item[TTL]?.N ?? 0) };
 }
 
 /** The key of an item; attribute names come from the table schema the stack deploys. */
