@@ -58,6 +58,7 @@ export class ConfigError extends Error {
  */
 export function parseConfig(env: Environment): Config {
   const problems: string[] = [];
+  // A fallback only lets the other keys be checked too: any problem throws below.
   const check = <T>(read: () => T, fallback: T): T => {
     try {
       return read();
@@ -82,7 +83,7 @@ export function parseConfig(env: Environment): Config {
     webhookTokenDigests: check(() => digests(env, 'WEBHOOK_TOKEN_SHA256'), []),
     adminTokenDigests: check(() => digests(env, 'ADMIN_TOKEN_SHA256'), []),
     sources: check(() => cidrs(env), sourceAllowlist([])),
-    profiles: check(() => profiles(env), parseProfiles(DEFAULT_PROFILES_JSON)),
+    profiles: check(() => profiles(env), new Map()),
     killSwitch: check(() => onOff(env, 'KILL_SWITCH'), false),
   };
   const shared = config.webhookTokenDigests.find((digest) =>
