@@ -35,6 +35,18 @@ describe('npm start, called over real HTTP', () => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
+  /** `npm run callers` against this table, as with --table against a deployment. */
+  const callersCli = (...args: string[]) =>
+    run(TSX, ['tools/callers.ts', ...args, '--table', local.tableName, '--com-id', DEMO_COMPANY], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      },
+    });
+
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'callvoip-local-'));
     local = await startLocal({ env: {}, port: 0, inMemory: true, dataDir, log: (entry) => logs.push(entry) });
@@ -145,19 +157,7 @@ describe('npm start, called over real HTTP', () => {
       file,
       'Telefoon;Open invoices;TicketAgent\n+31 6 55555555;3;\n06-66666666;;1020\n(010) 123 45 67;0;\nnonsense;1;\n',
     );
-    const { stdout, stderr } = await run(
-      TSX,
-      ['tools/callers.ts', 'import', file, '--table', local.tableName, '--com-id', DEMO_COMPANY],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-        },
-      },
-    );
+    const { stdout, stderr } = await callersCli('import', file);
     expect(stdout).toContain('imported 3, unchanged 0, rejected 1, duplicates 0, failed 0');
     expect(stderr).toContain('line 5: rejected: number "nonsense"');
     expect(stderr).toContain('ignored columns: Open invoices');
@@ -166,39 +166,29 @@ describe('npm start, called over real HTTP', () => {
   });
 
   it('gets, puts, exports and deletes callers through the CLI', async () => {
-    const cli = (...args: string[]) =>
-      run(TSX, ['tools/callers.ts', ...args, '--table', local.tableName, '--com-id', DEMO_COMPANY], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-        },
-      });
-    const put = await cli('put', '06-77777777', '--ticketAgent', '1030', '--name', 'Visser & Zn');
+    const put = await callersCli('put', '06-77777777', '--ticketAgent', '1030', '--name', 'Visser & Zn');
     expect(JSON.parse(put.stdout)).toMatchObject({
       number: '+31677777777',
       ticketAgent: '1030',
       name: 'Visser & Zn',
     });
     expect((await call('+31677777777')).answer).toBe('1030');
-    await cli('put', '0677777777', '--ticketAgent', '');
-    expect(JSON.parse((await cli('get', '+31 6 77777777')).stdout).ticketAgent).toBeUndefined();
+    await callersCli('put', '0677777777', '--ticketAgent', '');
+    expect(JSON.parse((await callersCli('get', '+31 6 77777777')).stdout).ticketAgent).toBeUndefined();
 
-    const { stdout: csv } = await cli('export');
+    const { stdout: csv } = await callersCli('export');
     const header = csv.split('\n')[0];
     expect(header).toBe('number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt');
     expect(csv).toMatch(/^\+31677777777,,,,,Visser & Zn,1,\d{4}-/m);
     expect(csv).toMatch(/^\+31201234567,2,,,,Demo Finance BV,/m);
     const exported = join(dataDir, 'export.csv');
     writeFileSync(exported, csv);
-    expect((await cli('import', exported)).stdout).toMatch(
+    expect((await callersCli('import', exported)).stdout).toMatch(
       /imported 0, unchanged \d+, rejected 0, duplicates 0, failed 0/,
     );
 
-    expect((await cli('delete', '0677777777')).stdout.trim()).toBe('deleted');
-    await expect(cli('get', '0677777777')).rejects.toMatchObject({
+    expect((await callersCli('delete', '0677777777')).stdout.trim()).toBe('deleted');
+    await expect(callersCli('get', '0677777777')).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('unknown caller'),
     });
