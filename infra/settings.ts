@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { type Config, ConfigError, parseConfig } from '../lambda/config';
-import { PROJECT_ROOT } from './bundling';
+import { PROJECT_ROOT } from '../bundle/options';
+import { type Config, ConfigError, describeProblem, parseConfig } from '../lambda/config';
 
 /** A context value that cannot be used; the message names the key, the value and what would be right. */
 export class SettingsError extends Error {
@@ -42,14 +42,14 @@ export interface Settings {
 }
 
 /** Context keys → environment keys shared by both functions. */
-const SHARED_KNOBS = {
+const SHARED_SETTINGS = {
   retentionDays: 'RETENTION_DAYS',
   defaultCountryCode: 'DEFAULT_COUNTRY_CODE',
 } as const;
 
 /** The context keys that become the webhook function's environment, and the environment key of each. */
-export const WEBHOOK_KNOBS = {
-  ...SHARED_KNOBS,
+export const WEBHOOK_SETTINGS = {
+  ...SHARED_SETTINGS,
   webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
   belplanTimeoutMs: 'BELPLAN_TIMEOUT_MS',
   safetyMarginMs: 'SAFETY_MARGIN_MS',
@@ -60,8 +60,8 @@ export const WEBHOOK_KNOBS = {
 } as const;
 
 /** The context keys that become the admin function's environment; its callers are CRMs, not the platform. */
-export const ADMIN_KNOBS = {
-  ...SHARED_KNOBS,
+export const ADMIN_SETTINGS = {
+  ...SHARED_SETTINGS,
   adminTokenSha256: 'ADMIN_TOKEN_SHA256',
   adminAllowedSourceCidrs: 'ALLOWED_SOURCE_CIDRS',
 } as const;
@@ -90,7 +90,7 @@ export const INFRA_DEFAULTS = {
 const OTHER_KEYS = ['profilesFile'] as const;
 
 const KNOWN_KEYS: readonly string[] = [
-  ...new Set([...Object.keys(WEBHOOK_KNOBS), ...Object.keys(ADMIN_KNOBS)]),
+  ...new Set([...Object.keys(WEBHOOK_SETTINGS), ...Object.keys(ADMIN_SETTINGS)]),
   ...Object.keys(INFRA_DEFAULTS),
   ...OTHER_KEYS,
 ];
@@ -128,10 +128,10 @@ export function readSettings(context: Context): Settings {
         '`npx cdk deploy -c webhookTokenSha256=<the printed SHA-256>`',
     );
   }
-  const webhookEnvironment = check(() => environmentOf(context, WEBHOOK_KNOBS), {});
-  const adminEnvironment = check(() => environmentOf(context, ADMIN_KNOBS), {});
-  const webhook = check(() => functionConfig(webhookEnvironment, WEBHOOK_KNOBS), undefined);
-  check(() => functionConfig(adminEnvironment, ADMIN_KNOBS), undefined);
+  const webhookEnvironment = check(() => environmentOf(context, WEBHOOK_SETTINGS), {});
+  const adminEnvironment = check(() => environmentOf(context, ADMIN_SETTINGS), {});
+  const webhook = check(() => functionConfig(webhookEnvironment, WEBHOOK_SETTINGS), undefined);
+  check(() => functionConfig(adminEnvironment, ADMIN_SETTINGS), undefined);
   // Apart, each function would accept a token that is also the other's; together they must not.
   const tokens = {
     webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
@@ -189,12 +189,13 @@ function unknownKeys(context: Context): string[] {
     });
 }
 
-type Knobs = Readonly<Record<string, string>>;
+/** Context keys → the environment keys a function reads them under. */
+type SettingKeys = Readonly<Record<string, string>>;
 
-/** The environment a function gets from the context keys of `knobs`; unset keys are left to its defaults. */
-function environmentOf(context: Context, knobs: Knobs): Record<string, string> {
+/** The environment a function gets from the context keys of `keys`; unset keys are left to its defaults. */
+function environmentOf(context: Context, keys: SettingKeys): Record<string, string> {
   const environment: Record<string, string> = {};
-  for (const [contextKey, environmentKey] of Object.entries(knobs)) {
+  for (const [contextKey, environmentKey] of Object.entries(keys)) {
     const value =
       contextKey === 'profiles'
         ? profilesText(context)
@@ -207,19 +208,17 @@ function environmentOf(context: Context, knobs: Knobs): Record<string, string> {
 }
 
 /**
- * Runs the function's own validation. Its messages name environment keys; they are given
- * back with the context keys of `knobs`, each problem on its own.
+ * Runs the function's own validation. Its problems name environment keys; they are given
+ * back under the context keys of `keys`, each problem on its own line.
  */
-function functionConfig(environment: Record<string, string>, knobs: Knobs): Config {
+function functionConfig(environment: Record<string, string>, keys: SettingKeys): Config {
   try {
     return parseConfig({ ...environment, TABLE_NAME: STAND_IN_TABLE_NAME });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    let message = error.message.replace(/^invalid configuration:\n- /, '');
-    for (const [contextKey, environmentKey] of Object.entries(knobs)) {
-      message = message.replace(new RegExp(`\\b${environmentKey}\\b`, 'g'), contextKey);
-    }
-    throw new SettingsError(message);
+    const contextKeyOf = new Map(Object.entries(keys).map(([contextKey, envKey]) => [envKey, contextKey]));
+    const nameOf = (key: string) => contextKeyOf.get(key) ?? key;
+    throw new SettingsError(error.problems.map((problem) => describeProblem(problem, nameOf)).join('\n- '));
   }
 }
 

@@ -6,11 +6,11 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { CALLER_TABLE } from '../lambda/table';
-import { ENTRIES } from './bundling';
+import { ENTRIES } from '../bundle/options';
+import { CALLER_TABLE } from '../lambda/store/items';
 import { Monitoring } from './monitoring';
 import type { Settings } from './settings';
-import { WebhookFunction } from './webhook-function';
+import { UrlFunction } from './url-function';
 
 export interface CallvoipWebhookStackProps extends StackProps {
   settings: Settings;
@@ -23,8 +23,8 @@ const ADMIN_MEMORY_MB = 512;
 
 export class CallvoipWebhookStack extends Stack {
   readonly table: Table;
-  readonly webhook: WebhookFunction;
-  readonly admin: WebhookFunction;
+  readonly webhook: UrlFunction;
+  readonly admin: UrlFunction;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CallvoipWebhookStackProps) {
@@ -36,7 +36,7 @@ export class CallvoipWebhookStack extends Stack {
 
     this.table = callerTable(this, settings.tableKms);
 
-    this.webhook = new WebhookFunction(this, 'Webhook', {
+    this.webhook = new UrlFunction(this, 'Webhook', {
       entry: ENTRIES.webhook,
       description: 'Answers the Callvoip Webhook app',
       environment: { ...settings.webhookEnvironment, TABLE_NAME: this.table.tableName },
@@ -50,7 +50,7 @@ export class CallvoipWebhookStack extends Stack {
     // The hot path: one UpdateItem; GetItem and PutItem only for a repeated or expired caller.
     this.webhook.allowItemActions(this.table, ['UpdateItem', 'GetItem', 'PutItem']);
 
-    this.admin = new WebhookFunction(this, 'Admin', {
+    this.admin = new UrlFunction(this, 'Admin', {
       entry: ENTRIES.admin,
       description: 'Admin API of the Callvoip webhook: caller facts, handled calls, erasure',
       environment: { ...settings.adminEnvironment, TABLE_NAME: this.table.tableName },
@@ -69,7 +69,11 @@ export class CallvoipWebhookStack extends Stack {
       fallbackAlarmThreshold: settings.fallbackAlarmThreshold,
       alarmEmail: settings.alarmEmail,
     });
+    this.addOutputs();
+  }
 
+  /** What a user pastes into the belplan, hands to the CRM, or types into `npm run measure`. */
+  private addOutputs(): void {
     new CfnOutput(this, 'WebhookUrl', {
       description: "Paste into the belplan's Webhook app (method POST), with your token and profile",
       value: `${this.webhook.url.url}?token=<your token>&profile=default`,
@@ -91,7 +95,7 @@ export class CallvoipWebhookStack extends Stack {
 }
 
 /**
- * The caller table, keyed as `lambda/table.ts` says. It outlives the stack: deletion
+ * The caller table, keyed as `lambda/store/items.ts` says. It outlives the stack: deletion
  * protection, RETAIN, and point-in-time recovery for the records nobody else holds.
  */
 function callerTable(scope: Construct, customerManagedKey: boolean): Table {

@@ -3,13 +3,22 @@
  * a `FunctionUrlResult`. No business logic.
  */
 import type {
+  Context,
   APIGatewayProxyStructuredResultV2 as FunctionUrlResult,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
-import { MAX_BODY_BYTES } from './parse';
 
 /** The structured form of `LambdaFunctionURLResult`: status, headers and body. */
 export type { FunctionUrlResult };
+
+/** What Lambda calls: one Function URL event in, one result out. */
+export type FunctionUrlHandler = (
+  event: LambdaFunctionURLEvent,
+  context?: Context,
+) => Promise<FunctionUrlResult>;
+
+/** Largest body any route reads; the platform's is about 500 bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 /** An HTTP request as the webhook and admin code see it. */
 export interface PlainRequest {
@@ -19,10 +28,10 @@ export interface PlainRequest {
   headers: Record<string, string | undefined>;
   /** Query parameters; the first value of a repeated name. */
   query: Record<string, string | undefined>;
-  /** Body bytes after base64 decoding, or undefined. Longer than the limit: cut short, see `bodyBytes`. */
+  /** Body bytes after base64 decoding, or undefined. Over `MAX_BODY_BYTES`: empty, see `bodyLength`. */
   body: Uint8Array | undefined;
-  /** The body's length in bytes before any cut. */
-  bodyBytes: number;
+  /** The body's length in bytes as it arrived, before any cut. */
+  bodyLength: number;
   sourceIp: string;
   /** When the Function URL received the request (epoch ms), if it says. */
   receivedAtMs: number | undefined;
@@ -37,23 +46,24 @@ export interface PlainAnswer {
   headers?: Record<string, string>;
 }
 
-/** Converts a Function URL event. Bodies far above the limit are not decoded at all. */
+/** Converts a Function URL event. Bodies above the limit are not decoded at all. */
 export function toPlainRequest(event: LambdaFunctionURLEvent): PlainRequest {
   const http = event.requestContext?.http;
   const raw = event.body ?? undefined;
   let body: Uint8Array | undefined;
-  let bodyBytes = 0;
+  let bodyLength = 0;
   if (raw !== undefined) {
     const encoding = event.isBase64Encoded ? 'base64' : 'utf8';
-    bodyBytes = Buffer.byteLength(raw, encoding);
-    // Decoding more than the limit is wasted work: parse answers 413 from bodyBytes alone.
-    body = bodyBytes > MAX_BODY_BYTES ? new Uint8Array() : Buffer.from(raw, encoding);
+    bodyLength = Buffer.byteLength(raw, encoding);
+    // Decoding more than the limit is wasted work: the body reader answers 413 from the length.
+    body = bodyLength > MAX_BODY_BYTES ? new Uint8Array() : Buffer.from(raw, encoding);
   }
-  const headers: Record<string, string | undefined> = {};
+  // Without a prototype, a parameter named `constructor` or `__proto__` is just a name.
+  const headers: Record<string, string | undefined> = Object.create(null);
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
-  const query: Record<string, string | undefined> = {};
+  const query: Record<string, string | undefined> = Object.create(null);
   for (const [name, value] of new URLSearchParams(event.rawQueryString ?? '')) {
-    if (!(name in query)) query[name] = value;
+    if (!Object.hasOwn(query, name)) query[name] = value;
   }
   return {
     method: (http?.method ?? 'GET').toUpperCase(),
@@ -61,7 +71,7 @@ export function toPlainRequest(event: LambdaFunctionURLEvent): PlainRequest {
     headers,
     query,
     body,
-    bodyBytes,
+    bodyLength,
     sourceIp: http?.sourceIp ?? '',
     receivedAtMs:
       typeof event.requestContext?.timeEpoch === 'number' ? event.requestContext.timeEpoch : undefined,

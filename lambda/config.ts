@@ -1,9 +1,33 @@
 /**
- * The function's configuration: read from the environment once, at start-up, validated,
- * typed. Nothing else reads `process.env`. Every key is listed in `CONFIG_KEYS`.
+ * The functions' configuration: read from the environment once, at start-up, validated,
+ * typed. Within lambda/ nothing else reads `process.env`; the entries of local/ and tools/
+ * read their own options (PORT, LOCAL_DATA_DIR, the AWS_* variables of the SDK) and pass
+ * the function keys on through `parseConfig`. `DEFAULTS` is the one place of every default.
  */
-import { CidrError, type SourceAllowlist, sourceAllowlist } from './auth';
+import { type SourceAllowlist, sourceAllowlist, type TokenGrant } from './access';
 import { DEFAULT_PROFILES_JSON, ProfileConfigError, type Profiles, parseProfiles } from './profiles';
+
+/** Every default of the function's settings; `npm start`, the tools and the bench read them here. */
+export const DEFAULTS = {
+  /** Where the SDK sends requests when AWS_REGION is not set (locally). */
+  region: 'eu-west-1',
+  belplanTimeoutMs: 2000,
+  safetyMarginMs: 500,
+  dynamodbMaxAttempts: 2,
+  retentionDays: 400,
+  defaultCountryCode: '31',
+} as const;
+
+/** The limits the settings are validated against. */
+const LIMITS = {
+  belplanTimeoutMs: { min: 1000, max: 10_000 },
+  /** The margin leaves at least this much of the timeout to answer in. */
+  minBudgetMs: 200,
+  dynamodbMaxAttempts: { min: 1, max: 5 },
+  retentionDays: { min: 1, max: 3650 },
+  /** Old and new during a rotation. */
+  digestsPerKey: 2,
+} as const;
 
 export interface Config {
   tableName: string;
@@ -20,36 +44,54 @@ export interface Config {
   retentionDays: number;
   /** Country code put in front of national numbers (`0152026057` → `31152026057`). */
   defaultCountryCode: string;
-  webhookTokenDigests: Buffer[];
-  adminTokenDigests: Buffer[];
+  webhookTokens: TokenGrant[];
+  adminTokens: TokenGrant[];
   sources: SourceAllowlist;
   profiles: Profiles;
   /** Answer every call with the profile's fallback at once, without DynamoDB. */
   killSwitch: boolean;
 }
 
-/** The environment keys the function reads, with their defaults; the stack and `npm start` set them. */
-export const CONFIG_KEYS = {
-  TABLE_NAME: 'required: the DynamoDB table of caller records',
-  AWS_REGION: 'set by Lambda; eu-west-1 locally',
-  AWS_ENDPOINT_URL_DYNAMODB: 'optional: a DynamoDB endpoint such as dynalite',
-  BELPLAN_TIMEOUT_MS: '2000 (1000-10000): the Webhook app timeout in the belplan',
-  SAFETY_MARGIN_MS: '500 (0 to timeout-200): kept back from the belplan timeout',
-  DYNAMODB_MAX_ATTEMPTS: '2 (1-5): attempts within the budget',
-  RETENTION_DAYS: '400 (1-3650): records expire this long after their last write',
-  DEFAULT_COUNTRY_CODE: '31: put in front of national numbers starting with one 0',
-  WEBHOOK_TOKEN_SHA256: 'SHA-256 hex of the webhook token; two, comma-separated, during rotation',
-  ADMIN_TOKEN_SHA256: 'SHA-256 hex of the admin token; two, comma-separated, during rotation',
-  ALLOWED_SOURCE_CIDRS: 'optional comma-separated CIDRs; empty allows all',
-  PROFILES: 'optional JSON of routing profiles; the shipped default otherwise',
-  KILL_SWITCH: 'off (on/off): answer the fallback at once without DynamoDB',
-} as const;
-
 type Environment = Readonly<Record<string, string | undefined>>;
 
-/** A configuration that cannot be used; the message lists every problem. */
+/** One configuration key that cannot be used, and what would be right. */
+export interface ConfigProblem {
+  key: string;
+  /** A second key the problem is about, named after the first: "A and B share a token". */
+  andKey?: string;
+  /**
+   * Reads after the key's name: `must be a whole number from 1000 to 10000, got "12000"`, or
+   * `: <a nested message>` for a value with its own structure (profiles, CIDRs).
+   */
+  message: string;
+}
+
+/**
+ * A problem as one line, under whatever names the keys have where the user set them.
+ * @example describeProblem({ key: 'KILL_SWITCH', message: 'must be on or off' }, (key) => key)
+ */
+export function describeProblem(problem: ConfigProblem, nameOf: (key: string) => string): string {
+  const names = problem.andKey ? `${nameOf(problem.key)} and ${nameOf(problem.andKey)}` : nameOf(problem.key);
+  return problem.message.startsWith(':') ? `${names}${problem.message}` : `${names} ${problem.message}`;
+}
+
+/** A configuration that cannot be used; `problems` names each bad key. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  constructor(readonly problems: ConfigProblem[]) {
+    const lines = problems.map((problem) => describeProblem(problem, (key) => key));
+    super(`invalid configuration:\n- ${lines.join('\n- ')}`);
+  }
+}
+
+/** A problem of one key, thrown by the readers below and collected by `parseConfig`. */
+class KeyProblem extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -57,41 +99,63 @@ export class ConfigError extends Error {
  * @throws ConfigError listing each bad key with what would be right.
  */
 export function parseConfig(env: Environment): Config {
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   // A fallback only lets the other keys be checked too: any problem throws below.
   const check = <T>(read: () => T, fallback: T): T => {
     try {
       return read();
     } catch (error) {
-      problems.push((error as Error).message);
+      if (!(error instanceof KeyProblem)) throw error;
+      problems.push({ key: error.key, message: error.message });
       return fallback;
     }
   };
 
+  // In the order of the documentation, so the problems read in that order.
   const tableName = check(() => required(env, 'TABLE_NAME', /^[A-Za-z0-9_.-]{3,255}$/), '');
-  const belplanTimeoutMs = check(() => integer(env, 'BELPLAN_TIMEOUT_MS', 2000, 1000, 10_000), 2000);
-  const safetyMarginMs = check(() => integer(env, 'SAFETY_MARGIN_MS', 500, 0, belplanTimeoutMs - 200), 500);
+  const timeout = LIMITS.belplanTimeoutMs;
+  const belplanTimeoutMs = check(
+    () => integer(env, 'BELPLAN_TIMEOUT_MS', DEFAULTS.belplanTimeoutMs, timeout.min, timeout.max),
+    DEFAULTS.belplanTimeoutMs,
+  );
+  const attempts = LIMITS.dynamodbMaxAttempts;
+  const retention = LIMITS.retentionDays;
   const config: Config = {
     tableName,
-    region: env.AWS_REGION || 'eu-west-1',
+    region: env.AWS_REGION || DEFAULTS.region,
     dynamodbEndpoint: check(() => endpoint(env), undefined),
     belplanTimeoutMs,
-    safetyMarginMs,
-    dynamodbMaxAttempts: check(() => integer(env, 'DYNAMODB_MAX_ATTEMPTS', 2, 1, 5), 2),
-    retentionDays: check(() => integer(env, 'RETENTION_DAYS', 400, 1, 3650), 400),
-    defaultCountryCode: check(() => countryCode(env), '31'),
-    webhookTokenDigests: check(() => digests(env, 'WEBHOOK_TOKEN_SHA256'), []),
-    adminTokenDigests: check(() => digests(env, 'ADMIN_TOKEN_SHA256'), []),
+    safetyMarginMs: check(
+      () =>
+        integer(env, 'SAFETY_MARGIN_MS', DEFAULTS.safetyMarginMs, 0, belplanTimeoutMs - LIMITS.minBudgetMs),
+      DEFAULTS.safetyMarginMs,
+    ),
+    dynamodbMaxAttempts: check(
+      () => integer(env, 'DYNAMODB_MAX_ATTEMPTS', DEFAULTS.dynamodbMaxAttempts, attempts.min, attempts.max),
+      DEFAULTS.dynamodbMaxAttempts,
+    ),
+    retentionDays: check(
+      () => integer(env, 'RETENTION_DAYS', DEFAULTS.retentionDays, retention.min, retention.max),
+      DEFAULTS.retentionDays,
+    ),
+    defaultCountryCode: check(() => countryCode(env), DEFAULTS.defaultCountryCode),
+    webhookTokens: check(() => tokenGrants(env, 'WEBHOOK_TOKEN_SHA256'), []),
+    adminTokens: check(() => tokenGrants(env, 'ADMIN_TOKEN_SHA256'), []),
     sources: check(() => cidrs(env), sourceAllowlist([])),
     profiles: check(() => profiles(env), new Map()),
     killSwitch: check(() => onOff(env, 'KILL_SWITCH'), false),
   };
-  const shared = config.webhookTokenDigests.find((digest) =>
-    config.adminTokenDigests.some((d) => d.equals(digest)),
+  const shared = config.webhookTokens.find((webhook) =>
+    config.adminTokens.some((admin) => admin.digest.equals(webhook.digest)),
   );
-  if (shared)
-    problems.push('WEBHOOK_TOKEN_SHA256 and ADMIN_TOKEN_SHA256 share a token: use different tokens');
-  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
+  if (shared) {
+    problems.push({
+      key: 'WEBHOOK_TOKEN_SHA256',
+      andKey: 'ADMIN_TOKEN_SHA256',
+      message: 'share a token: use different tokens',
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
@@ -105,8 +169,8 @@ export function configFromEnvironment(): Config {
 
 function required(env: Environment, key: string, pattern: RegExp): string {
   const value = env[key];
-  if (!value) throw new Error(`${key} is required`);
-  if (!pattern.test(value)) throw new Error(`${key} "${value}" does not match ${pattern}`);
+  if (!value) throw new KeyProblem(key, 'is required');
+  if (!pattern.test(value)) throw new KeyProblem(key, `"${value}" does not match ${pattern}`);
   return value;
 }
 
@@ -115,7 +179,7 @@ function integer(env: Environment, key: string, fallback: number, min: number, m
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new Error(`${key} must be a whole number from ${min} to ${max}, got "${text}"`);
+    throw new KeyProblem(key, `must be a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
 }
@@ -124,32 +188,39 @@ function endpoint(env: Environment): string | undefined {
   const value = env.AWS_ENDPOINT_URL_DYNAMODB;
   if (!value) return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(value)) {
-    throw new Error(`AWS_ENDPOINT_URL_DYNAMODB must be an http(s) URL, got "${value}"`);
+    throw new KeyProblem('AWS_ENDPOINT_URL_DYNAMODB', `must be an http(s) URL, got "${value}"`);
   }
   return value;
 }
 
 function countryCode(env: Environment): string {
-  const value = env.DEFAULT_COUNTRY_CODE || '31';
+  const value = env.DEFAULT_COUNTRY_CODE || DEFAULTS.defaultCountryCode;
   if (!/^[1-9]\d{0,2}$/.test(value)) {
-    throw new Error(`DEFAULT_COUNTRY_CODE must be 1-3 digits without + or 00 (31 for NL), got "${value}"`);
+    throw new KeyProblem(
+      'DEFAULT_COUNTRY_CODE',
+      `must be 1-3 digits without + or 00 (31 for NL), got "${value}"`,
+    );
   }
   return value;
 }
 
-function digests(env: Environment, key: string): Buffer[] {
+function tokenGrants(env: Environment, key: string): TokenGrant[] {
   const values = (env[key] ?? '')
     .split(',')
     .map((value) => value.trim().toLowerCase())
     .filter(Boolean);
-  if (values.length > 2)
-    throw new Error(`${key} holds ${values.length} digests; at most 2 (old and new) are allowed`);
+  if (values.length > LIMITS.digestsPerKey) {
+    throw new KeyProblem(
+      key,
+      `holds ${values.length} digests; at most ${LIMITS.digestsPerKey} (old and new) are allowed`,
+    );
+  }
   for (const value of values) {
     if (!/^[0-9a-f]{64}$/.test(value)) {
-      throw new Error(`${key} must hold SHA-256 hex digests (64 characters), not the token itself`);
+      throw new KeyProblem(key, 'must hold SHA-256 hex digests (64 characters), not the token itself');
     }
   }
-  return values.map((value) => Buffer.from(value, 'hex'));
+  return values.map((value) => ({ digest: Buffer.from(value, 'hex'), companies: undefined }));
 }
 
 function cidrs(env: Environment): SourceAllowlist {
@@ -160,8 +231,7 @@ function cidrs(env: Environment): SourceAllowlist {
   try {
     return sourceAllowlist(list);
   } catch (error) {
-    if (error instanceof CidrError) throw new Error(`ALLOWED_SOURCE_CIDRS: ${error.message}`);
-    throw error;
+    throw new KeyProblem('ALLOWED_SOURCE_CIDRS', `: ${(error as Error).message}`);
   }
 }
 
@@ -172,12 +242,12 @@ function profiles(env: Environment): Profiles {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`PROFILES is not valid JSON: ${(error as Error).message}`);
+    throw new KeyProblem('PROFILES', `is not valid JSON: ${(error as Error).message}`);
   }
   try {
     return parseProfiles(json);
   } catch (error) {
-    if (error instanceof ProfileConfigError) throw new Error(`PROFILES: ${error.message}`);
+    if (error instanceof ProfileConfigError) throw new KeyProblem('PROFILES', `: ${error.message}`);
     throw error;
   }
 }
@@ -186,5 +256,5 @@ function onOff(env: Environment, key: string): boolean {
   const value = (env[key] ?? 'off').toLowerCase();
   if (['on', 'true', '1'].includes(value)) return true;
   if (['off', 'false', '0', ''].includes(value)) return false;
-  throw new Error(`${key} must be on or off, got "${value}"`);
+  throw new KeyProblem(key, `must be on or off, got "${value}"`);
 }

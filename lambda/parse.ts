@@ -2,6 +2,10 @@
  * The Callvoip Webhook app's request body (JSON, form or base64 of either) into a typed
  * call, with errors that say what was wrong and where. Pure.
  */
+import { COMPANY_ID } from './access';
+import type { PlainRequest } from './adapter';
+import { bodyText, isJsonType, mediaType } from './body';
+import { HttpError, methodNotAllowed, ValidationError } from './errors';
 
 /** The fields the platform sends, all strings (see shared/callvoip-webhook-app.md). */
 export const CALL_FIELDS = [
@@ -23,61 +27,41 @@ export type CallField = (typeof CALL_FIELDS)[number];
 /** A call as the platform described it; a field it left out is undefined. */
 export type CallvoipCall = Partial<Record<CallField, string>>;
 
-/** Largest body we read; the platform's is about 500 bytes. */
-export const MAX_BODY_BYTES = 16 * 1024;
 /** Longest value of one field; the platform's longest are 36-character ids. */
 export const MAX_FIELD_CHARS = 256;
 
-/** A request the webhook refuses, with the HTTP status and a message for the sender. */
-export class BadRequestError extends Error {
-  override name = 'BadRequestError';
-  constructor(
-    readonly status: 400 | 405 | 413 | 415,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** The parts of an HTTP request that parsing needs. */
-export interface WebhookRequest {
-  method: string;
-  /** Header names in lower case. */
-  headers: Readonly<Record<string, string | undefined>>;
-  /** The body bytes after any base64 decoding; undefined when there is none. */
-  body: Uint8Array | undefined;
-  /** The body's full length when `body` was left undecoded for being too large. */
-  bodyBytes?: number;
-}
+export type WebhookRequest = Pick<PlainRequest, 'method' | 'headers' | 'body'> & { bodyLength?: number };
 
 /**
  * Parses a webhook request. A GET carries no call data and gives `undefined`.
- * @throws BadRequestError for another method, a body that is too large, of an unknown
- *         type, not UTF-8, not JSON (with the position), or with a field that is not a
- *         string or too long.
+ * @throws HttpError for another method (405), a body that is too large (413), of an unknown
+ *         type (415), not UTF-8 or not JSON (400, with the position).
+ * @throws ValidationError for a field that is not a string, too long, or a com_id that is not one.
  */
 export function parseWebhook(request: WebhookRequest): CallvoipCall | undefined {
   if (request.method === 'GET') return undefined;
   if (request.method !== 'POST') {
-    throw new BadRequestError(
-      405,
-      `method ${request.method} is not allowed: use POST (or GET without call data)`,
-    );
+    throw methodNotAllowed(request.method, ['GET', 'POST'], 'POST (or GET without call data)');
   }
-  const bytes = request.body ?? new Uint8Array();
-  const size = Math.max(bytes.byteLength, request.bodyBytes ?? 0);
-  if (size > MAX_BODY_BYTES) {
-    throw new BadRequestError(413, `body is ${size} bytes; at most ${MAX_BODY_BYTES} are accepted`);
-  }
-  const text = decodeUtf8(bytes);
-  if (text.trim() === '') throw new BadRequestError(400, "body is empty: expected the call's JSON");
+  const text = bodyText({ body: request.body, bodyLength: request.bodyLength ?? 0 });
+  if (text.trim() === '') throw new HttpError(400, "body is empty: expected the call's JSON");
 
-  const type = mediaType(request.headers['content-type']);
-  if (type === 'application/json' || type.endsWith('+json')) return fromJson(text);
+  const call = fromBody(mediaType(request.headers['content-type']), text);
+  if (call.com_id !== undefined && !COMPANY_ID.test(call.com_id)) {
+    throw new ValidationError('com_id', 'must be 1-64 of A-Z, a-z, 0-9, "-" or "_"');
+  }
+  return call;
+}
+
+/** JSON or a form, as the content type says; without one (or as text), as the body looks. */
+function fromBody(type: string, text: string): CallvoipCall {
+  if (isJsonType(type)) return fromJson(text);
   if (type === 'application/x-www-form-urlencoded') return fromForm(text);
-  if (type === '' || type === 'text/plain')
+  if (type === '' || type === 'text/plain') {
     return text.trimStart().startsWith('{') ? fromJson(text) : fromForm(text);
-  throw new BadRequestError(
+  }
+  throw new HttpError(
     415,
     `content-type ${type} is not supported: send application/json or application/x-www-form-urlencoded`,
   );
@@ -91,7 +75,7 @@ function fromJson(text: string): CallvoipCall {
     value = parseRepaired(text, error);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BadRequestError(400, 'body must be a JSON object of the call fields');
+    throw new HttpError(400, 'body must be a JSON object of the call fields');
   }
   return pickFields(value as Record<string, unknown>);
 }
@@ -120,7 +104,7 @@ function parseRepaired(text: string, original: unknown): unknown {
       // The original error is the one that points at the real defect.
     }
   }
-  throw new BadRequestError(400, describeJsonError(text, original));
+  throw new HttpError(400, describeJsonError(text, original));
 }
 
 function describeJsonError(text: string, error: unknown): string {
@@ -138,7 +122,7 @@ function fromForm(text: string): CallvoipCall {
   const seen: Record<string, unknown> = {};
   for (const [key, value] of params) {
     if (key in seen && (CALL_FIELDS as readonly string[]).includes(key)) {
-      throw new BadRequestError(400, `field ${key} is given more than once`);
+      throw new ValidationError(key, 'is given more than once');
     }
     seen[key] = value;
   }
@@ -152,13 +136,10 @@ function pickFields(source: Record<string, unknown>): CallvoipCall {
     const value = source[field];
     if (value === null || value === undefined) continue;
     if (typeof value !== 'string') {
-      throw new BadRequestError(400, `field ${field} must be a string, got ${describeType(value)}`);
+      throw new ValidationError(field, `must be a string, got ${describeType(value)}`);
     }
     if (value.length > MAX_FIELD_CHARS) {
-      throw new BadRequestError(
-        400,
-        `field ${field} is ${value.length} characters; at most ${MAX_FIELD_CHARS}`,
-      );
+      throw new ValidationError(field, `is ${value.length} characters; at most ${MAX_FIELD_CHARS}`);
     }
     call[field] = value;
   }
@@ -169,18 +150,4 @@ function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
-}
-
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new BadRequestError(400, 'body is not valid UTF-8');
-  }
 }

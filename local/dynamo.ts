@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { CALLER_TABLE } from '../lambda/table';
+import { CALLER_TABLE } from '../lambda/store/items';
 
 /** A running dynalite. */
 export interface LocalDynamo {
@@ -50,6 +50,15 @@ export async function startDynalite(options: { path?: string; port?: number } = 
       );
     },
   };
+}
+
+/**
+ * Credentials for a local DynamoDB: the SDK signs every request and dynalite accepts any
+ * signature. Real credentials in the environment are left as they are.
+ */
+export function useLocalCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 }
 
 /** Creates the caller table (key schema from `lambda/table.ts`) unless it exists. Returns whether it created it. */

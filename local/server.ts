@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import type { FunctionUrlHandler } from '../lambda/webhook';
+import type { FunctionUrlHandler } from '../lambda/adapter';
+import { mediaType } from '../lambda/body';
 
 /** Function URLs accept payloads up to 6 MB; beyond that AWS answers 413 before the function runs. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -38,7 +39,7 @@ export function toFunctionUrlEvent(
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
-  const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  const contentType = mediaType(headers['content-type']);
   const asText = body.length === 0 || TEXT_TYPES.test(contentType);
   const requestId = randomUUID();
   return {

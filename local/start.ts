@@ -1,10 +1,13 @@
 /**
  * `npm start`: the webhook and the admin API on http://127.0.0.1:${PORT:-3000}/ with an
  * embedded DynamoDB. `npm start -- --in-memory` keeps nothing between runs; LOCAL_DATA_DIR
- * moves the data from `.local-data/`.
+ * moves the data from `.local-data/`. The only entry of local/ that reads `process.env`.
  */
-import type { RequestLog } from '../lambda/answer';
+
+import type { RequestLog } from '../lambda/request-log';
 import { startLocal } from './app';
+import type { DemoCaller } from './demo';
+import { oldNodeNote } from './node-support';
 
 function terminalLine(entry: RequestLog): void {
   const time = new Date().toTimeString().slice(0, 8);
@@ -23,19 +26,22 @@ function terminalLine(entry: RequestLog): void {
   else console.log(line);
 }
 
+/** The demo calls of a fresh table, or one call to try when the table was there already. */
+function readyMadeCalls(seeded: readonly DemoCaller[]): string {
+  if (seeded.length === 0) return '  npm run call -- --caller 31152026057';
+  return seeded
+    .map((caller) => `  npm run call -- --caller '${caller.number}'   # → ${caller.expect}: ${caller.why}`)
+    .join('\n');
+}
+
 async function main(): Promise<void> {
   const inMemory = process.argv.includes('--in-memory') || process.env.LOCAL_IN_MEMORY === '1';
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
-  const dataDir = process.env.LOCAL_DATA_DIR;
-  const local = await startLocal({
-    env: process.env,
-    port,
-    inMemory,
-    log: terminalLine,
-    ...(dataDir ? { dataDir } : {}),
-  });
+  const note = oldNodeNote();
+  if (note) console.warn(note);
+  const local = await startLocal({ env: process.env, port, inMemory, log: terminalLine });
   const webhookUrl = `${local.url}?token=${local.webhookToken}&profile=default`;
   const body = (number: string) =>
     JSON.stringify({ com_id: local.comId, caller_number: number, uuid: 'curl-1' });
@@ -48,8 +54,7 @@ callvoip-webhook runs locally (DynamoDB: ${process.env.AWS_ENDPOINT_URL_DYNAMODB
   Belplan timeout:           ${local.config.belplanTimeoutMs} ms, safety margin ${local.config.safetyMarginMs} ms
 
 Play the platform:
-  npm run call -- --caller 31152026057
-${local.seeded.map((caller) => `  npm run call -- --caller '${caller.number}'   # → ${caller.expect}: ${caller.why}`).join('\n')}
+${readyMadeCalls(local.seeded)}
 
 Or with curl:
   curl -s -X POST '${webhookUrl}' -H 'content-type: application/json' -d '${body('0201234567')}'
@@ -66,7 +71,7 @@ Ctrl-C stops it.
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     await local.stop();
-    console.log('stopped; data written so far is kept');
+    console.log(inMemory ? 'stopped; the in-memory data is gone' : 'stopped; data written so far is kept');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,16 +1,13 @@
 /**
  * `npm run call`: plays the Callvoip platform. Sends the POST a Webhook app sends for an
  * incoming call (or a GET), gives up after the belplan timeout as the platform does, and
- * prints the answer, the status and the latency.
- *
- *   npm run call -- --caller 0612345678 [--url URL] [--token T] [--profile P] [--timeout 2000]
- *                   [--get] [--uuid U] [--com-id ID] [--repeat N]
- *
- * Without --url and --token it calls what `npm start` last started.
+ * prints the answer, the status and the latency. Without --url and --token it calls what
+ * `npm start` last started (in LOCAL_DATA_DIR or `.local-data/`).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { DEMO_COMPANY, readState } from '../local/app';
+import { DEMO_COMPANY } from '../local/demo';
+import { platformCall } from '../local/events';
+import { readState } from '../local/state';
+import { CliError, isNotListening, notRunning, program, runTool, wholeNumber } from './cli';
 import { summarize } from './stats';
 
 /** One platform request and what came of it. */
@@ -20,6 +17,8 @@ export interface CallOutcome {
   latencyMs: number;
   /** Lambda's request id, from the Function URL's `x-amzn-requestid` header. */
   requestId?: string;
+  /** Why a request got no HTTP answer at all. */
+  error?: unknown;
 }
 
 export interface CallOptions {
@@ -33,44 +32,23 @@ export interface CallOptions {
   uuid?: string;
 }
 
-/** The body the platform sends: every field a string, fresh ids and times for each call. */
-export function platformBody(
-  caller: string,
-  comId: string,
-  uuid: string = randomUUID(),
-): Record<string, string> {
-  const now = Date.now();
-  return {
-    com_id: comId,
-    dp_id: randomBytes(16).toString('hex'),
-    dp_in_number: '1000',
-    dp_ex_number: '31102380095',
-    callee_number: '31102380095',
-    caller_number: caller,
-    uuid,
-    phonebook_caller_name: '',
-    event_time: String(now),
-    call_start_time: String(now - 1500),
-    rta_call_id: `${randomBytes(6).toString('hex')}-${randomBytes(6).toString('hex')}`,
-    sip_call_id: randomBytes(10).toString('base64url').toLowerCase(),
-  };
-}
-
 /** Places one call like the platform: one request, no retry, abandoned at the timeout. */
 export async function placeCall(options: CallOptions): Promise<CallOutcome> {
   const url = new URL(options.url);
   if (options.token) url.searchParams.set('token', options.token);
   url.searchParams.set('profile', options.profile);
+  const fields = {
+    caller_number: options.caller,
+    com_id: options.comId,
+    ...(options.uuid ? { uuid: options.uuid } : {}),
+  };
   const started = performance.now();
   try {
     const response = await fetch(url, {
       method: options.method,
       signal: AbortSignal.timeout(options.timeoutMs),
       ...(options.method === 'POST'
-        ? {
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(platformBody(options.caller, options.comId, options.uuid)),
-          }
+        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(platformCall(fields)) }
         : {}),
     });
     const answer = await response.text();
@@ -87,79 +65,105 @@ export async function placeCall(options: CallOptions): Promise<CallOutcome> {
       status: timedOut ? 'timeout' : 'error',
       answer: timedOut ? '' : String((error as Error).cause ?? (error as Error).message),
       latencyMs: performance.now() - started,
+      error,
     };
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      caller: { type: 'string' },
-      url: { type: 'string' },
-      token: { type: 'string' },
-      profile: { type: 'string', default: 'default' },
-      timeout: { type: 'string', default: '2000' },
-      get: { type: 'boolean', default: false },
-      uuid: { type: 'string' },
-      'com-id': { type: 'string' },
-      repeat: { type: 'string', default: '1' },
-    },
-  });
-  const state = readState();
-  const url = values.url ?? state?.url;
-  if (!url) throw new Error('no --url given and no `npm start` running: start it first or pass --url');
-  const token = values.token ?? process.env.WEBHOOK_TOKEN ?? (values.url ? undefined : state?.webhookToken);
-  const timeoutMs = Number(values.timeout);
-  const repeat = Number(values.repeat);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 10_000) {
-    throw new Error('--timeout must be 1000 to 10000 ms, as in the belplan');
-  }
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100_000)
-    throw new Error('--repeat must be 1 to 100000');
-  if (!values.get && values.caller === undefined)
-    throw new Error('--caller is required for a POST (use --caller "" for no number)');
-  if (values.uuid && repeat > 1) console.warn('note: --uuid with --repeat sends the same call id each time');
+interface CallFlags {
+  caller?: string;
+  url?: string;
+  token?: string;
+  profile: string;
+  timeout: number;
+  get?: boolean;
+  uuid?: string;
+  comId?: string;
+  repeat: number;
+}
 
+async function main(): Promise<void> {
+  const flags = program({
+    script: 'call',
+    usage: '--caller NUMBER [--profile P] [--url URL --token T] [options]',
+    description: "Play the Callvoip platform: send a Webhook app's call and print the answer.",
+    examples: [
+      'npm run call -- --caller 0201234567',
+      "npm run call -- --caller '+31 6 12345678' --profile vip --repeat 100",
+      'npm run call -- --url https://<id>.lambda-url.eu-west-1.on.aws/ --token <token> --caller 31152026057',
+    ],
+  })
+    .option('--caller <number>', 'caller_number to send ("" for none, "anonymous" for a withheld number)')
+    .option('--profile <name>', 'the profile named in the URL', 'default')
+    .option('--url <url>', "the webhook's URL (default: what `npm start` runs)")
+    .option('--token <token>', 'the webhook token (default: the local one, or WEBHOOK_TOKEN)')
+    .option(
+      '--timeout <ms>',
+      'give up after this long, as the belplan does',
+      wholeNumber('--timeout', 1000, 10_000),
+      2000,
+    )
+    .option('--get', 'send a GET without call data, as a Webhook app set to GET does')
+    .option('--uuid <id>', 'the call id (default: a fresh one per call)')
+    .option('--com-id <id>', 'com_id to send (default: the demo company)')
+    .option(
+      '--repeat <n>',
+      'place this many calls, one after the other',
+      wholeNumber('--repeat', 1, 100_000),
+      1,
+    )
+    .parse(process.argv)
+    .opts<CallFlags>();
+
+  const state = flags.url ? undefined : readState();
+  const url = flags.url ?? state?.url;
+  if (!url)
+    throw new CliError('no --url given and no `npm start` found: start it with `npm start`, or pass --url');
+  if (!flags.get && flags.caller === undefined) {
+    throw new CliError('--caller is required for a POST (use --caller "" for no number)');
+  }
+  if (flags.uuid && flags.repeat > 1)
+    console.warn('note: --uuid with --repeat sends the same call id each time');
   const options: CallOptions = {
     url,
-    token,
-    profile: values.profile,
-    timeoutMs,
-    method: values.get ? 'GET' : 'POST',
-    caller: values.caller ?? '',
-    comId: values['com-id'] ?? state?.comId ?? DEMO_COMPANY,
-    ...(values.uuid ? { uuid: values.uuid } : {}),
+    token: flags.token ?? process.env.WEBHOOK_TOKEN ?? state?.webhookToken,
+    profile: flags.profile,
+    timeoutMs: flags.timeout,
+    method: flags.get ? 'GET' : 'POST',
+    caller: flags.caller ?? '',
+    comId: flags.comId ?? state?.comId ?? DEMO_COMPANY,
+    ...(flags.uuid ? { uuid: flags.uuid } : {}),
   };
   const outcomes: CallOutcome[] = [];
-  for (let i = 0; i < repeat; i++) {
+  for (let i = 0; i < flags.repeat; i++) {
     const outcome = await placeCall(options);
+    if (outcome.status === 'error' && isNotListening(outcome.error)) throw notRunning(url);
     outcomes.push(outcome);
-    if (repeat === 1 || i < 5) {
-      const shown =
-        outcome.status === 'timeout' ? '(no answer: the belplan moves on)' : JSON.stringify(outcome.answer);
-      console.log(`answer ${shown}  status ${outcome.status}  latency ${outcome.latencyMs.toFixed(1)} ms`);
-    }
+    if (flags.repeat === 1 || i < 5) console.log(describeOutcome(outcome));
   }
-  if (repeat > 1) {
-    const latency = summarize(outcomes.map((outcome) => outcome.latencyMs));
-    const byAnswer = new Map<string, number>();
-    for (const outcome of outcomes) {
-      const key = `${outcome.status} ${outcome.answer}`;
-      byAnswer.set(key, (byAnswer.get(key) ?? 0) + 1);
-    }
-    console.log(
-      `\n${repeat} calls: p50 ${latency.p50.toFixed(1)} ms, p90 ${latency.p90.toFixed(1)} ms, ` +
-        `p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms`,
-    );
-    for (const [key, count] of byAnswer) console.log(`  ${String(count).padStart(6)} × ${key}`);
-  }
-  const failed = outcomes.some((outcome) => outcome.status !== 200);
-  process.exitCode = failed ? 1 : 0;
+  if (flags.repeat > 1) console.log(summary(outcomes));
+  process.exitCode = outcomes.some((outcome) => outcome.status !== 200) ? 1 : 0;
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(`npm run call: ${error instanceof Error ? error.message : error}`);
-    process.exit(2);
-  });
+function describeOutcome(outcome: CallOutcome): string {
+  const shown =
+    outcome.status === 'timeout' ? '(no answer: the belplan moves on)' : JSON.stringify(outcome.answer);
+  return `answer ${shown}  status ${outcome.status}  latency ${outcome.latencyMs.toFixed(1)} ms`;
 }
+
+function summary(outcomes: CallOutcome[]): string {
+  const latency = summarize(outcomes.map((outcome) => outcome.latencyMs));
+  const byAnswer = new Map<string, number>();
+  for (const outcome of outcomes) {
+    const key = `${outcome.status} ${outcome.answer}`;
+    byAnswer.set(key, (byAnswer.get(key) ?? 0) + 1);
+  }
+  const lines = [
+    `\n${outcomes.length} calls: p50 ${latency.p50.toFixed(1)} ms, p90 ${latency.p90.toFixed(1)} ms, ` +
+      `p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms`,
+  ];
+  for (const [key, count] of byAnswer) lines.push(`  ${String(count).padStart(6)} × ${key}`);
+  return lines.join('\n');
+}
+
+if (require.main === module) runTool('call', main);

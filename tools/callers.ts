@@ -1,154 +1,167 @@
 /**
- * `npm run callers`: caller data in bulk, against the table of `npm start` or, with
- * `--table` and AWS credentials, the deployed one.
- *
- *   npm run callers -- import FILE            CSV with a header row, or JSON lines
- *   npm run callers -- get NUMBER
- *   npm run callers -- put NUMBER [--openInvoices N] [--ticketAgent A] [--lastAgent A] [--name TEXT]
- *                                              (an empty value removes the fact)
- *   npm run callers -- delete NUMBER
- *   npm run callers -- export > callers.csv
- *
- * Options: --table NAME (the stack's TableName output), --com-id ID (required with --table),
- * --country 31 (for national numbers).
+ * `npm run callers`: caller data by hand and in bulk, against the table of `npm start` or,
+ * with `--table` and AWS credentials, the deployed one. One subcommand per job; each says
+ * what it does under `--help`.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { factsOf, withAgentTime } from '../lambda/admin-api';
-import { displayNumber, normalizeCaller } from '../lambda/numbers';
-import { BadRequestError } from '../lambda/parse';
-import { CallerStore, createDynamoClient } from '../lambda/store';
-import { COMPANY_ID } from '../lambda/table';
-import { readState } from '../local/app';
+import type { Command } from 'commander';
+import { FACT_FIELDS, factsOf, storableCallerKey, withAgentTime } from '../lambda/caller-facts';
+import { DEFAULTS } from '../lambda/config';
+import { displayNumber } from '../lambda/numbers';
+import type { StoredCaller } from '../lambda/store/items';
+import { CliError, program, runTool, wholeNumber } from './cli';
 import { ImportFileError, planImport, runImport } from './import';
-
-const USAGE =
-  'usage: npm run callers -- import FILE | get NUMBER | put NUMBER --field value | delete NUMBER | export';
-const RETENTION_DAYS = 400;
+import { type CallerTables, openTables, type TableFlags } from './tables';
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      table: { type: 'string' },
-      'com-id': { type: 'string' },
-      country: { type: 'string', default: '31' },
-      retention: { type: 'string', default: String(RETENTION_DAYS) },
-      openInvoices: { type: 'string' },
-      ticketAgent: { type: 'string' },
-      lastAgent: { type: 'string' },
-      name: { type: 'string' },
+  const cli = program({
+    script: 'callers',
+    usage: '<command> [arguments] [--table NAME --com-id ID]',
+    description:
+      'Caller data of the local product (`npm start`), or with --table of a deployment (AWS credentials needed).',
+    examples: [
+      'npm run callers -- import crm-export.csv',
+      'npm run callers -- put 0612345678 --openInvoices 2 --name "Jansen BV"',
+      'npm run callers -- get +31612345678',
+      'npm run callers -- export > callers.csv',
+      'npm run callers -- get 0612345678 --table CallvoipWebhook-CallersXXXX --com-id 42f30becd4ea93edd284e059427b5ee0',
+    ],
+  })
+    .option('--table <name>', "a deployed table (the stack's TableName output) instead of the local one")
+    .option('--com-id <id>', 'the company (com_id the platform sends); required with --table')
+    .option('--country <code>', 'country code for national numbers', DEFAULTS.defaultCountryCode)
+    .option(
+      '--retention-days <days>',
+      "the deployment's retentionDays: written callers expire this long after",
+      wholeNumber('--retention-days', 1, 3650),
+      DEFAULTS.retentionDays,
+    );
+
+  /** Runs a subcommand's work on the tables its flags name, with errors a user can act on. */
+  const withTables = (command: Command, work: Work) =>
+    command.action(async (...args: unknown[]) => {
+      const flags = command.optsWithGlobals<TableFlags & FactFlags>();
+      const tables = openTables(flags);
+      try {
+        await work(tables, String(args[0] ?? ''), flags);
+      } catch (error) {
+        throw tables.explain(error);
+      } finally {
+        tables.close();
+      }
+    });
+
+  withTables(
+    cli.command('import <file>').description('merge a CRM export (CSV with a header row, or JSON lines)'),
+    importFile,
+  );
+  withTables(cli.command('get <number>').description('print what is stored about a caller'), getCaller);
+  const put = cli
+    .command('put <number>')
+    .description('set facts of a caller; an empty value removes the fact');
+  for (const field of FACT_FIELDS) put.option(`--${field} <value>`, FACT_HELP[field]);
+  withTables(put, putCaller);
+  withTables(
+    cli.command('delete <number>').description('erase everything stored about a caller'),
+    deleteCaller,
+  );
+  withTables(
+    cli.command('export').description('write every caller of the company as CSV to stdout'),
+    exportCallers,
+  );
+  await cli.parseAsync(process.argv);
+}
+
+type FactFlags = Partial<Record<(typeof FACT_FIELDS)[number], string>>;
+/** A subcommand: the tables, its one argument (a file or a number; '' for none) and the flags. */
+type Work = (tables: CallerTables, argument: string, flags: FactFlags) => Promise<void>;
+
+const FACT_HELP: Record<(typeof FACT_FIELDS)[number], string> = {
+  openInvoices: 'unpaid invoices (a whole number)',
+  ticketAgent: 'the agent of an open ticket, e.g. 1003',
+  lastAgent: 'the agent who last spoke to the caller',
+  lastAgentAt: 'when (epoch ms or ISO 8601; default: now)',
+  name: "the caller's name",
+};
+
+async function importFile(tables: CallerTables, file: string): Promise<void> {
+  const started = performance.now();
+  const nowMs = Date.now();
+  const plan = planImport(readFileSync(file, 'utf8'), tables.country, nowMs);
+  const showProgress = process.stderr.isTTY && plan.rows.length >= 1000;
+  const result = await runImport(plan, tables, tables.comId, {
+    nowMs,
+    onProgress: (done, total) => {
+      if (showProgress && (done % 250 === 0 || done === total))
+        process.stderr.write(`\rimporting ${done}/${total}`);
     },
   });
-  const [command, argument] = positionals;
-  const local = values.table ? undefined : readState();
-  if (!values.table && !local)
-    throw new Error('no --table given and no `npm start` state found: start it first or pass --table');
-  const comId = values['com-id'] ?? local?.comId;
-  if (!comId || !COMPANY_ID.test(comId))
-    throw new Error('--com-id is required with --table (the com_id the platform sends)');
-  const tableName = values.table ?? (local?.tableName as string);
-  const endpoint = values.table ? process.env.AWS_ENDPOINT_URL_DYNAMODB : local?.endpoint;
-  if (local) {
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  if (showProgress) process.stderr.write('\n');
+  for (const { line, reason } of result.rejected) console.error(`line ${line}: rejected: ${reason}`);
+  for (const { line, firstLine } of result.duplicates)
+    console.error(`line ${line}: duplicate of line ${firstLine}, skipped`);
+  for (const { line, reason } of result.failed) console.error(`line ${line}: failed to write: ${reason}`);
+  if (result.ignoredColumns.length) console.error(`ignored columns: ${result.ignoredColumns.join(', ')}`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `imported ${result.imported}, unchanged ${result.unchanged}, rejected ${result.rejected.length}, ` +
+      `duplicates ${result.duplicates.length}, failed ${result.failed.length} in ${seconds} s`,
+  );
+  if (result.failed.length) process.exitCode = 1;
+}
+
+async function getCaller(tables: CallerTables, number: string): Promise<void> {
+  const caller = await tables.admin.getCaller(tables.comId, keyOf(tables, number), Date.now());
+  if (!caller) throw new CliError('unknown caller');
+  printCaller(caller);
+}
+
+async function putCaller(tables: CallerTables, number: string, flags: FactFlags): Promise<void> {
+  const body: Record<string, unknown> = {};
+  for (const field of FACT_FIELDS) {
+    const value = flags[field];
+    if (value === undefined) continue;
+    body[field] = value === '' ? null : field === 'openInvoices' ? Number(value) : value;
   }
-  const client = createDynamoClient({
-    region: process.env.AWS_REGION ?? 'eu-west-1',
-    endpoint,
-    maxAttempts: 5,
-  });
-  const store = new CallerStore(client, { tableName, retentionDays: Number(values.retention) });
-  const country = values.country;
-  const keyOf = (number: string | undefined) => {
-    if (!number) throw new Error(`a NUMBER is required\n${USAGE}`);
-    const caller = normalizeCaller(number, country);
-    if (caller.kind === 'anonymous') throw new Error(`"${number}" is anonymous: nothing is stored for it`);
-    return caller.key;
-  };
-  const now = Date.now();
-  try {
-    switch (command) {
-      case 'import': {
-        if (!argument) throw new Error(`a FILE is required\n${USAGE}`);
-        const started = performance.now();
-        const plan = planImport(readFileSync(argument, 'utf8'), country, now);
-        const showProgress = process.stderr.isTTY && plan.rows.length >= 1000;
-        const result = await runImport(plan, store, comId, {
-          nowMs: now,
-          onProgress: (done, total) => {
-            if (showProgress && (done % 250 === 0 || done === total))
-              process.stderr.write(`\rimporting ${done}/${total}`);
-          },
-        });
-        if (showProgress) process.stderr.write('\n');
-        for (const { line, reason } of result.rejected) console.error(`line ${line}: rejected: ${reason}`);
-        for (const { line, firstLine } of result.duplicates)
-          console.error(`line ${line}: duplicate of line ${firstLine}, skipped`);
-        for (const { line, reason } of result.failed)
-          console.error(`line ${line}: failed to write: ${reason}`);
-        if (result.ignoredColumns.length)
-          console.error(`ignored columns: ${result.ignoredColumns.join(', ')}`);
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        console.log(
-          `imported ${result.imported}, unchanged ${result.unchanged}, rejected ${result.rejected.length}, ` +
-            `duplicates ${result.duplicates.length}, failed ${result.failed.length} in ${seconds} s`,
-        );
-        if (result.failed.length) process.exitCode = 1;
-        break;
-      }
-      case 'get': {
-        const caller = await store.getCaller(comId, keyOf(argument), now);
-        if (!caller) throw new Error('unknown caller');
-        console.log(JSON.stringify({ ...caller, number: displayNumber(caller.callerKey) }, null, 2));
-        break;
-      }
-      case 'put': {
-        const body: Record<string, unknown> = {};
-        for (const field of ['openInvoices', 'ticketAgent', 'lastAgent', 'name'] as const) {
-          const value = values[field];
-          if (value === undefined) continue;
-          body[field] = value === '' ? null : field === 'openInvoices' ? Number(value) : value;
-        }
-        if (Object.keys(body).length === 0)
-          throw new Error('put needs at least one of --openInvoices, --ticketAgent, --lastAgent, --name');
-        const caller = await store.mergeFacts(
-          comId,
-          keyOf(argument),
-          withAgentTime(factsOf(body, now), now),
-          now,
-        );
-        console.log(JSON.stringify({ ...caller, number: displayNumber(caller.callerKey) }, null, 2));
-        break;
-      }
-      case 'delete': {
-        const existed = await store.deleteCaller(comId, keyOf(argument));
-        console.log(existed ? 'deleted' : 'unknown caller: nothing to delete');
-        break;
-      }
-      case 'export': {
-        console.log('number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt');
-        for await (const caller of store.listCallers(comId, now)) {
-          const cells = [
-            displayNumber(caller.callerKey),
-            caller.openInvoices,
-            caller.ticketAgent,
-            caller.lastAgent,
-            caller.lastAgentAt === undefined ? undefined : new Date(caller.lastAgentAt).toISOString(),
-            caller.name,
-            caller.calls,
-            caller.lastCallAt === undefined ? undefined : new Date(caller.lastCallAt).toISOString(),
-          ];
-          console.log(cells.map(csvCell).join(','));
-        }
-        break;
-      }
-      default:
-        throw new Error(USAGE);
-    }
-  } finally {
-    client.destroy();
+  if (typeof body.lastAgentAt === 'string' && !/^\d+$/.test(body.lastAgentAt)) {
+    body.lastAgentAt = Date.parse(body.lastAgentAt) || body.lastAgentAt;
   }
+  if (Object.keys(body).length === 0) {
+    throw new CliError(`put needs at least one of ${FACT_FIELDS.map((field) => `--${field}`).join(', ')}`);
+  }
+  const nowMs = Date.now();
+  const facts = withAgentTime(factsOf(body, nowMs), nowMs);
+  printCaller(await tables.admin.mergeFacts(tables.comId, keyOf(tables, number), facts, nowMs));
+}
+
+async function deleteCaller(tables: CallerTables, number: string): Promise<void> {
+  const existed = await tables.admin.deleteCaller(tables.comId, keyOf(tables, number));
+  console.log(existed ? 'deleted' : 'unknown caller: nothing to delete');
+}
+
+async function exportCallers(tables: CallerTables): Promise<void> {
+  console.log('number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt');
+  for await (const caller of tables.bulk.listCallers(tables.comId, Date.now())) {
+    const cells = [
+      displayNumber(caller.callerKey),
+      caller.openInvoices,
+      caller.ticketAgent,
+      caller.lastAgent,
+      caller.lastAgentAt === undefined ? undefined : new Date(caller.lastAgentAt).toISOString(),
+      caller.name,
+      caller.calls,
+      caller.lastCallAt === undefined ? undefined : new Date(caller.lastCallAt).toISOString(),
+    ];
+    console.log(cells.map(csvCell).join(','));
+  }
+}
+
+function keyOf(tables: CallerTables, number: string): string {
+  return storableCallerKey(number, 'NUMBER', tables.country);
+}
+
+function printCaller(caller: StoredCaller): void {
+  console.log(JSON.stringify({ ...caller, number: displayNumber(caller.callerKey) }, null, 2));
 }
 
 function csvCell(value: string | number | undefined): string {
@@ -156,11 +169,11 @@ function csvCell(value: string | number | undefined): string {
   return /[",\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof BadRequestError || error instanceof ImportFileError
-      ? error.message
-      : (error as Error).message;
-  console.error(`npm run callers: ${message}`);
-  process.exit(2);
+runTool('callers', async () => {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new CliError(error.message);
+    throw error;
+  }
 });

@@ -3,10 +3,18 @@
  * bad rows rejected with their line and reason, duplicates reported, good rows merged into
  * the caller table. Safe to run again: a merge sets the same facts.
  */
-import { factsOf, withAgentTime } from '../lambda/admin-api';
+import { type CallerFacts, factsOf, withAgentTime } from '../lambda/caller-facts';
+import { ValidationError } from '../lambda/errors';
 import { InvalidNumberError, normalizeCaller } from '../lambda/numbers';
-import { BadRequestError } from '../lambda/parse';
-import type { CallerFacts, CallerStore, StoredCaller } from '../lambda/store';
+import type { CallerAdminStore } from '../lambda/store/admin-store';
+import type { StoredCaller } from '../lambda/store/items';
+import type { BulkCallerStore } from './bulk-store';
+
+/** The stores an import writes through: batches for new callers, single merges for known ones. */
+export interface ImportStores {
+  bulk: BulkCallerStore;
+  admin: CallerAdminStore;
+}
 
 /** One good row, ready to write. */
 export interface ImportRow {
@@ -68,12 +76,13 @@ export function planImport(text: string, defaultCountryCode: string, nowMs: numb
   const firstLineOf = new Map<string, number>();
   for (const { line, fields, error } of records.rows) {
     try {
-      if (error) throw new BadRequestError(400, error);
+      if (error) throw new ValidationError(undefined, error);
       const { number, ...rest } = fields;
       if (typeof number !== 'string' || number.trim() === '')
-        throw new BadRequestError(400, 'number is empty');
+        throw new ValidationError(undefined, 'number is empty');
       const caller = normalizeCaller(number, defaultCountryCode);
-      if (caller.kind === 'anonymous') throw new BadRequestError(400, `number "${number}" is anonymous`);
+      if (caller.kind === 'anonymous')
+        throw new ValidationError(undefined, `number "${number}" is anonymous`);
       // A CRM's number column holds numbers; a bare word is a data error, not a SIP account.
       if (caller.key.startsWith('sip:') && !/^sips?:/i.test(number.trim())) {
         throw new InvalidNumberError('is not a phone number or extension (write SIP accounts as sip:user)');
@@ -92,8 +101,8 @@ export function planImport(text: string, defaultCountryCode: string, nowMs: numb
           line,
           reason: `number "${String(fields.number).slice(0, 40)}" ${error.message}`,
         });
-      } else if (error instanceof BadRequestError) {
-        plan.rejected.push({ line, reason: error.message.replace(/^field /, '') });
+      } else if (error instanceof ValidationError) {
+        plan.rejected.push({ line, reason: error.columnMessage });
       } else {
         throw error;
       }
@@ -113,7 +122,7 @@ export function planImport(text: string, defaultCountryCode: string, nowMs: numb
  */
 export async function runImport(
   plan: ImportPlan,
-  store: CallerStore,
+  stores: ImportStores,
   comId: string,
   options: { nowMs: number; concurrency?: number; onProgress?: (done: number, total: number) => void },
 ): Promise<ImportResult> {
@@ -126,7 +135,7 @@ export async function runImport(
   };
   for (let start = 0; start < plan.rows.length; start += LOOKUP_BATCH) {
     const chunk = plan.rows.slice(start, start + LOOKUP_BATCH);
-    const existing = await store.loadCallers(
+    const existing = await stores.bulk.loadCallers(
       comId,
       chunk.map((row) => row.callerKey),
       options.nowMs,
@@ -149,7 +158,7 @@ export async function runImport(
     for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
       const batch = fresh.slice(i, i + WRITE_BATCH);
       writes.push(
-        store.putNewCallers(comId, batch, options.nowMs).then(
+        stores.bulk.putNewCallers(comId, batch, options.nowMs).then(
           (unwritten) => {
             for (const row of batch) {
               if (unwritten.includes(row.callerKey))
@@ -170,7 +179,7 @@ export async function runImport(
       while (next < changed.length) {
         const row = changed[next++] as ImportRow;
         try {
-          await store.mergeFacts(comId, row.callerKey, row.facts, options.nowMs);
+          await stores.admin.mergeFacts(comId, row.callerKey, row.facts, options.nowMs);
           result.imported++;
         } catch (error) {
           result.failed.push({ line: row.line, reason: errorName(error) });

@@ -13,7 +13,6 @@
  * alias serves warm environments: measure cold starts with it off.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   GetFunctionConfigurationCommand,
@@ -22,6 +21,7 @@ import {
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { placeCall } from './call';
+import { CliError, program, runTool, wholeNumber } from './cli';
 import { type PhaseSummary, parseReportLine, type Report, summarizePhase } from './report-lines';
 import type { Summary } from './stats';
 
@@ -31,36 +31,43 @@ interface Measured {
   status: number | string;
 }
 
+interface MeasureFlags {
+  url?: string;
+  token?: string;
+  function?: string;
+  cold: number;
+  warm: number;
+  caller: string;
+  comId: string;
+  profile: string;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string' },
-      token: { type: 'string' },
-      function: { type: 'string' },
-      cold: { type: 'string', default: '5' },
-      warm: { type: 'string', default: '20' },
-      caller: { type: 'string', default: '31152026057' },
-      'com-id': { type: 'string', default: 'measure' },
-      profile: { type: 'string', default: 'default' },
-    },
-  });
+  const values = program({
+    script: 'measure',
+    usage: '--url URL --token T --function NAME [--cold N] [--warm N]',
+    description:
+      "The deployed webhook's cold and warm latency, from Lambda's REPORT lines (AWS credentials needed).",
+    examples: [
+      'npm run measure -- --url https://<id>.lambda-url.eu-west-1.on.aws/ --token <token> --function <WebhookFunctionName>',
+    ],
+  })
+    .option('--url <url>', 'the WebhookUrl stack output')
+    .option('--token <token>', 'the webhook token')
+    .option('--function <name>', 'the WebhookFunctionName stack output')
+    .option('--cold <n>', 'cold calls', wholeNumber('--cold', 0, 50), 5)
+    .option('--warm <n>', 'warm calls', wholeNumber('--warm', 0, 1000), 20)
+    .option('--caller <number>', 'caller_number to send', '31152026057')
+    .option('--com-id <id>', 'com_id to send', 'measure')
+    .option('--profile <name>', 'the profile', 'default')
+    .parse(process.argv)
+    .opts<MeasureFlags>();
   if (!values.url || !values.token || !values.function) {
-    throw new Error(
-      '--url, --token and --function are required (the stack prints WebhookUrl; the function name is in the console)',
+    throw new CliError(
+      '--url, --token and --function are required (the stack outputs WebhookUrl and WebhookFunctionName)',
     );
   }
-  const cold = Number(values.cold);
-  const warm = Number(values.warm);
-  if (
-    !Number.isInteger(cold) ||
-    cold < 0 ||
-    cold > 50 ||
-    !Number.isInteger(warm) ||
-    warm < 0 ||
-    warm > 1000
-  ) {
-    throw new Error('--cold must be 0-50 and --warm 0-1000');
-  }
+  const { cold, warm } = values;
   const lambda = new LambdaClient({});
   const logs = new CloudWatchLogsClient({});
   const original = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: values.function }));
@@ -75,7 +82,7 @@ async function main(): Promise<void> {
       timeoutMs: belplanTimeoutMs,
       method: 'POST',
       caller: values.caller,
-      comId: values['com-id'],
+      comId: values.comId,
     });
     return { requestId: outcome.requestId, latencyMs: outcome.latencyMs, status: outcome.status };
   };
@@ -171,7 +178,4 @@ function fmt(value: number): string {
   return Number.isNaN(value) ? '   -  ' : value.toFixed(1).padStart(6);
 }
 
-main().catch((error: unknown) => {
-  console.error(`npm run measure: ${error instanceof Error ? error.message : error}`);
-  process.exit(2);
-});
+runTool('measure', main);

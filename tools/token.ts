@@ -1,23 +1,10 @@
 /**
- * `npm run token` mints a webhook token; `npm run token -- --admin` an admin token. It prints
- * the token (for the belplan URL, or the CRM's Authorization header) and the SHA-256 digest
- * that the deployment holds instead. The token is written nowhere else.
+ * `npm run token` mints a webhook token; `-- --admin` an admin token. It prints the token
+ * (for the belplan URL, or the CRM's Authorization header) and the SHA-256 digest that the
+ * deployment holds instead. The token is written nowhere else.
  */
-import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../lambda/auth';
-
-/** A fresh token and the digest the function compares against. */
-export interface MintedToken {
-  /** 32 random bytes, base64url: 43 characters, safe in a URL query without escaping. */
-  token: string;
-  sha256: string;
-}
-
-/** Mints a token from 256 bits of the system's secure random source. */
-export function mintToken(): MintedToken {
-  const token = randomBytes(32).toString('base64url');
-  return { token, sha256: sha256Hex(token) };
-}
+import { type MintedToken, mintToken } from '../lambda/access';
+import { program, runTool } from './cli';
 
 /** What `npm run token` prints for a webhook (or, with `admin`, an admin) token. */
 export function instructions({ token, sha256 }: MintedToken, admin: boolean): string {
@@ -57,13 +44,17 @@ Rotate without missing a call:
 `;
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== '--admin');
-  if (unknown.length > 0) {
-    console.error(`unknown argument ${unknown.join(' ')}; usage: npm run token [-- --admin]`);
-    process.exitCode = 2;
-  } else {
-    process.stdout.write(instructions(mintToken(), args.includes('--admin')));
-  }
+async function main(): Promise<void> {
+  const options = program({
+    script: 'token',
+    usage: '[--admin]',
+    description: 'Mint a token and print it with the SHA-256 digest to deploy with.',
+    examples: ['npm run token', 'npm run token -- --admin'],
+  })
+    .option('--admin', 'an admin API token instead of a webhook token')
+    .parse(process.argv)
+    .opts<{ admin?: boolean }>();
+  process.stdout.write(instructions(mintToken(), options.admin ?? false));
 }
+
+if (require.main === module) runTool('token', main);

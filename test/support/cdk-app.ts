@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { PROJECT_ROOT } from '../../bundle/options';
 import { buildApp } from '../../infra/app';
-import { PROJECT_ROOT } from '../../infra/bundling';
-import { sha256Hex } from '../../lambda/auth';
+import { sha256Hex } from '../../lambda/access';
 
 /** Plain tokens the tests deploy with; neither may appear anywhere in a template. */
 export const STACK_WEBHOOK_TOKEN = 'stack-test-webhook-token-9f2c4a7e1b';

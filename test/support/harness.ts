@@ -1,27 +1,33 @@
+/**
+ * The handlers wired as their Lambda entries wire them, against a DynamoDB endpoint of the
+ * test's choosing (dynalite or a fault server), with their log lines captured.
+ */
 import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '../../lambda/access';
 import type { FunctionUrlResult } from '../../lambda/adapter';
-import { createAdminHandler } from '../../lambda/admin-api';
-import type { RequestLog } from '../../lambda/answer';
-import { sha256Hex } from '../../lambda/auth';
-import { type Config, parseConfig } from '../../lambda/config';
-import { CallerStore, createDynamoClient } from '../../lambda/store';
+import { createAdminHandler } from '../../lambda/admin';
+import { type Config, DEFAULTS, parseConfig } from '../../lambda/config';
+import type { RequestLog } from '../../lambda/request-log';
+import { CallerAdminStore } from '../../lambda/store/admin-store';
+import { DynamoCallRecorder } from '../../lambda/store/call-recorder';
+import { createDynamoClient } from '../../lambda/store/client';
 import { createWebhookHandler, type WebhookDeps } from '../../lambda/webhook';
-import { ensureCallerTable } from '../../local/dynamo';
-import { type EventInput, functionUrlEvent } from './events';
+import { DEMO_COMPANY } from '../../local/demo';
+import { ensureCallerTable, useLocalCredentials } from '../../local/dynamo';
+import { type EventInput, functionUrlEvent } from '../../local/events';
 
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789abcdef';
 export const NEXT_WEBHOOK_TOKEN = 'test-webhook-token-next-0123456789';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 // The real SDK client reads credentials from the environment, as in Lambda.
-process.env.AWS_ACCESS_KEY_ID ??= 'local';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+useLocalCredentials();
 
 /** A configuration for tests: a fresh table name, the test tokens, and overrides. */
 export function testConfig(endpoint: string, env: Record<string, string> = {}): Config {
   return parseConfig({
     TABLE_NAME: `callers-${randomUUID().slice(0, 8)}`,
-    AWS_REGION: 'eu-west-1',
+    AWS_REGION: DEFAULTS.region,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     WEBHOOK_TOKEN_SHA256: `${sha256Hex(WEBHOOK_TOKEN)},${sha256Hex(NEXT_WEBHOOK_TOKEN)}`,
     ADMIN_TOKEN_SHA256: sha256Hex(ADMIN_TOKEN),
@@ -29,7 +35,10 @@ export function testConfig(endpoint: string, env: Record<string, string> = {}): 
   });
 }
 
-/** A webhook handler wired like the Lambda entry, against `endpoint`, with its log captured. */
+/**
+ * A webhook handler wired like the Lambda entry, against `endpoint`, with its log captured;
+ * `store` is the admin store on the same table, for preparing and reading records.
+ */
 export async function webhookUnderTest(
   endpoint: string,
   options: { env?: Record<string, string>; createTable?: boolean; deps?: Partial<WebhookDeps> } = {},
@@ -41,15 +50,16 @@ export async function webhookUnderTest(
     maxAttempts: config.dynamodbMaxAttempts,
   });
   if (options.createTable ?? true) await ensureCallerTable(client, config.tableName);
-  const store = new CallerStore(client, { tableName: config.tableName, retentionDays: config.retentionDays });
+  const calls = new DynamoCallRecorder(client, config);
+  const store = new CallerAdminStore(client, config);
   const logs: RequestLog[] = [];
-  const handler = createWebhookHandler({ config, store, log: (entry) => logs.push(entry), ...options.deps });
+  const handler = createWebhookHandler({ config, calls, log: (entry) => logs.push(entry), ...options.deps });
   const call = async (input: EventInput = {}): Promise<FunctionUrlResult> =>
     handler(functionUrlEvent({ query: { token: WEBHOOK_TOKEN }, ...input }));
-  return { config, client, store, logs, handler, call, destroy: () => client.destroy() };
+  return { config, client, calls, store, logs, handler, call, destroy: () => client.destroy() };
 }
 
-/** An admin API handler wired like its Lambda entry, against `endpoint`, with its log captured. */
+/** An admin API handler wired like its Lambda entry, beside a webhook on the same table. */
 export async function adminUnderTest(endpoint: string) {
   const webhook = await webhookUnderTest(endpoint);
   const logs: RequestLog[] = [];
@@ -72,7 +82,7 @@ export async function adminUnderTest(endpoint: string) {
       functionUrlEvent({
         method,
         path,
-        query: options.query ?? { com_id: '42f30becd4ea93edd284e059427b5ee0' },
+        query: options.query ?? { com_id: DEMO_COMPANY },
         headers: {
           authorization: `Bearer ${options.token ?? ADMIN_TOKEN}`,
           'content-type': 'application/json',

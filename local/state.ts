@@ -1,0 +1,48 @@
+/**
+ * Where `npm start` keeps its data, and the state file through which `npm run call` and
+ * `npm run callers` find the running product (URL, table, tokens).
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The default data folder, beside the project. */
+export const DEFAULT_LOCAL_DIR = join(__dirname, '..', '.local-data');
+
+/** What `npm start` writes for `npm run call` and `npm run callers` to find it. */
+export interface LocalState {
+  url: string;
+  endpoint: string;
+  tableName: string;
+  comId: string;
+  webhookToken: string;
+  adminToken: string;
+}
+
+/** The data folder: LOCAL_DATA_DIR, else `.local-data/`; every local command reads it the same way. */
+export function localDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.LOCAL_DATA_DIR || DEFAULT_LOCAL_DIR;
+}
+
+function stateFile(dataDir: string): string {
+  return join(dataDir, 'local.json');
+}
+
+/** Reads what the last `npm start` on this data folder wrote, if anything. */
+export function readState(dataDir: string = localDataDir()): LocalState | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFile(dataDir), 'utf8')) as LocalState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the state, readable by this user only: it holds the local tokens. */
+export function writeState(dataDir: string, state: LocalState): void {
+  writeFileSync(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Puts back a state read earlier; none: removes the file. */
+export function restoreState(dataDir: string, state: LocalState | undefined): void {
+  if (state) writeState(dataDir, state);
+  else rmSync(stateFile(dataDir), { force: true });
+}

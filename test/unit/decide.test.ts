@@ -1,0 +1,106 @@
+import { type CallerRecord, decide } from '../../lambda/decide';
+import { DEFAULT_PROFILES_JSON, type Profile, parseProfiles } from '../../lambda/profiles';
+
+const DAY_MS = 86_400_000;
+const nowMs = Date.UTC(2026, 10, 28, 12);
+const defaultProfile = parseProfiles(DEFAULT_PROFILES_JSON).get('default') as Profile;
+
+describe('decide with the shipped default profile', () => {
+  it.each<[string, CallerRecord | undefined, string, string]>([
+    ['unknown caller', undefined, 'default', 'rule:otherwise'],
+    ['known caller without facts', { calls: 4 }, 'default', 'rule:otherwise'],
+    ['unpaid invoices', { calls: 1, openInvoices: 2 }, 'finance', 'rule:unpaid-invoices'],
+    ['zero invoices', { calls: 1, openInvoices: 0 }, 'default', 'rule:otherwise'],
+    ['open ticket', { calls: 1, ticketAgent: '1003' }, '1003', 'rule:open-ticket'],
+    [
+      'invoices win over a ticket',
+      { calls: 1, openInvoices: 1, ticketAgent: '1003', lastAgent: '1004', lastAgentAt: nowMs },
+      'finance',
+      'rule:unpaid-invoices',
+    ],
+    [
+      'a ticket wins over the last agent',
+      { calls: 1, ticketAgent: '1003', lastAgent: '1004', lastAgentAt: nowMs - DAY_MS },
+      '1003',
+      'rule:open-ticket',
+    ],
+    [
+      'last agent yesterday',
+      { calls: 1, lastAgent: '1004', lastAgentAt: nowMs - DAY_MS },
+      '1004',
+      'rule:recent-agent',
+    ],
+    [
+      'last agent exactly 30 days ago',
+      { calls: 1, lastAgent: '1004', lastAgentAt: nowMs - 30 * DAY_MS },
+      '1004',
+      'rule:recent-agent',
+    ],
+    [
+      'last agent 30 days and a minute ago',
+      { calls: 1, lastAgent: '1004', lastAgentAt: nowMs - 30 * DAY_MS - 60_000 },
+      'default',
+      'rule:otherwise',
+    ],
+    ['last agent without a time', { calls: 1, lastAgent: '1004' }, 'default', 'rule:otherwise'],
+    [
+      'a ticket agent that is not a token',
+      { calls: 1, ticketAgent: 'Jan de Vries' },
+      'default',
+      'rule:otherwise',
+    ],
+  ])('%s', (_name, record, answer, reason) => {
+    expect(decide(defaultProfile, { kind: 'public', record, nowMs })).toEqual({ answer, reason });
+  });
+
+  it('gives anonymous callers the anonymous answer without looking at rules', () => {
+    expect(decide(defaultProfile, { kind: 'anonymous', record: undefined, nowMs })).toEqual({
+      answer: 'anonymous',
+      reason: 'anonymous',
+    });
+  });
+
+  it('decides a GET, which names no caller, as an unknown caller', () => {
+    expect(decide(defaultProfile, { kind: undefined, record: undefined, nowMs })).toEqual({
+      answer: 'default',
+      reason: 'rule:otherwise',
+    });
+  });
+});
+
+describe('decide with custom rules', () => {
+  const profile = parseProfiles({
+    default: DEFAULT_PROFILES_JSON.default,
+    vip: {
+      anonymous: 'hidden',
+      fallback: 'queue',
+      rules: [
+        { name: 'colleague', when: { kind: 'internal' }, answer: 'internal' },
+        { name: 'called-back', when: { callsAtLeast: 1, lastCallWithin: '15m' }, answer: 'priority' },
+        { name: 'regular', when: { callsAtLeast: 5 }, answer: 'regular-{lastAgent}' },
+        { name: 'new', when: { known: false }, answer: 'welcome' },
+        { name: 'rest', answer: 'queue' },
+      ],
+    },
+  }).get('vip') as Profile;
+
+  it.each<[string, 'public' | 'internal', CallerRecord | undefined, string]>([
+    ['an internal caller', 'internal', undefined, 'internal'],
+    ['a second call within 15 minutes', 'public', { calls: 1, lastCallAt: nowMs - 14 * 60_000 }, 'priority'],
+    ['a second call after 16 minutes', 'public', { calls: 1, lastCallAt: nowMs - 16 * 60_000 }, 'queue'],
+    [
+      'a regular with a last agent',
+      'public',
+      { calls: 5, lastAgent: '1007', lastAgentAt: 1 },
+      'regular-1007',
+    ],
+    ['a regular without one skips the rule', 'public', { calls: 5 }, 'queue'],
+    ['a first-time caller', 'public', undefined, 'welcome'],
+  ])('%s', (_name, kind, record, answer) => {
+    expect(decide(profile, { kind, record, nowMs }).answer).toBe(answer);
+  });
+
+  it('uses the profile anonymous answer', () => {
+    expect(decide(profile, { kind: 'anonymous', record: undefined, nowMs }).answer).toBe('hidden');
+  });
+});
