@@ -14,7 +14,7 @@ import { parseWebhook } from './parse';
 import type { Profile } from './profiles';
 import { consoleSink, type FallbackCause, type LogSink, type RequestLog } from './request-log';
 import { functionUrlHandler, type Invocation } from './skeleton';
-import type { CallRecorder } from './store/call-recorder';
+import type { CallRecorder, CallToRecord } from './store/call-recorder';
 import { classifyStoreError } from './store/errors';
 
 /** What a webhook handler needs; tests and `npm start` pass their own. */
@@ -30,46 +30,48 @@ export interface WebhookDeps {
 
 /** Builds the Function URL handler of the webhook. */
 export function createWebhookHandler(deps: WebhookDeps): FunctionUrlHandler {
-  const { config } = deps;
+  const webhook = new Webhook(deps);
   const now = deps.now ?? Date.now;
   return functionUrlHandler({
     msg: 'webhook',
     log: deps.log ?? consoleSink,
     jsonErrors: false,
     coldStartFromProcessStart: deps.coldStartFromProcessStart ?? false,
-    route: (invocation) => answerWebhook(invocation, now()),
+    route: (invocation) => webhook.answer(invocation, now()),
     // Reached only by a defect; the platform still gets an answer it can route on.
     onError(error, entry) {
       entry.reason = 'internal-error';
       entry.errorName = error instanceof Error ? error.name : typeof error;
-      entry.answer = config.profiles.get('default')?.fallback;
+      entry.answer = deps.config.profiles.get('default')?.fallback;
       return { status: 200, body: entry.answer ?? 'default' };
     },
   });
+}
 
-  async function answerWebhook(invocation: Invocation, nowMs: number): Promise<PlainAnswer> {
+/** The webhook's steps, each a method; `answer` runs them in order. */
+class Webhook {
+  private readonly config: Config;
+
+  constructor(private readonly deps: WebhookDeps) {
+    this.config = deps.config;
+  }
+
+  async answer(invocation: Invocation, nowMs: number): Promise<PlainAnswer> {
     const { request, entry } = invocation;
-    authorize(request, { sources: config.sources, grants: config.webhookTokens, token: 'query' });
-    const profile = profileOf(request.query.profile);
+    authorize(request, { sources: this.config.sources, grants: this.config.webhookTokens, token: 'query' });
+    const profile = this.profileOf(request.query.profile);
     entry.profile = request.query.profile || 'default';
     const call = parseWebhook(request);
-    const caller = call ? callerOf(call.caller_number ?? '') : undefined;
+    const caller = call ? this.callerOf(call.caller_number ?? '') : undefined;
     entry.callerKind = caller?.kind ?? 'none';
     if (caller && caller.kind !== 'anonymous') entry.caller = maskCallerKey(caller.key);
 
-    if (config.killSwitch) return fallback(profile, entry, 'kill-switch');
+    if (this.config.killSwitch) return fallback(profile, entry, 'kill-switch');
 
     let record: CallerRecord | undefined;
     if (caller && caller.kind !== 'anonymous' && call?.com_id) {
-      const deadline = deadlineOf({
-        belplanTimeoutMs: config.belplanTimeoutMs,
-        safetyMarginMs: config.safetyMarginMs,
-        invokedAtMs: invocation.invokedAtMs,
-        initMs: invocation.initMs,
-        queuedMs: request.receivedAtMs === undefined ? undefined : nowMs - request.receivedAtMs,
-      });
       const lookup = { comId: call.com_id, callerKey: caller.key, uuid: call.uuid || undefined, nowMs };
-      const loaded = await loadWithin(deadline, lookup, entry);
+      const loaded = await this.recordWithin(this.deadlineOf(invocation, nowMs), lookup, entry);
       if (!loaded.ok) return fallback(profile, entry, loaded.cause);
       record = loaded.record;
     }
@@ -80,36 +82,42 @@ export function createWebhookHandler(deps: WebhookDeps): FunctionUrlHandler {
     return { status: 200, body: decision.answer };
   }
 
-  function profileOf(name: string | undefined): Profile {
-    const profile = config.profiles.get(name || 'default');
+  private profileOf(name: string | undefined): Profile {
+    const profile = this.config.profiles.get(name || 'default');
     if (!profile) {
-      const known = [...config.profiles.keys()].join(', ');
-      throw new HttpError(
-        400,
-        `unknown profile "${(name ?? '').slice(0, 32)}"; configured: ${known}`,
-        {},
-        'unknown-profile',
-      );
+      const known = [...this.config.profiles.keys()].join(', ');
+      const shown = (name ?? '').slice(0, 32);
+      throw new HttpError(400, `unknown profile "${shown}"; configured: ${known}`, {}, 'unknown-profile');
     }
     return profile;
   }
 
-  function callerOf(number: string): Caller {
+  private callerOf(number: string): Caller {
     try {
-      return normalizeCaller(number, config.defaultCountryCode);
+      return normalizeCaller(number, this.config.defaultCountryCode);
     } catch (error) {
       if (error instanceof InvalidNumberError) throw new ValidationError('caller_number', error.message);
       throw error;
     }
   }
 
-  async function loadWithin(
+  private deadlineOf({ request, invokedAtMs, initMs }: Invocation, nowMs: number): Deadline {
+    return deadlineOf({
+      belplanTimeoutMs: this.config.belplanTimeoutMs,
+      safetyMarginMs: this.config.safetyMarginMs,
+      invokedAtMs,
+      initMs,
+      queuedMs: request.receivedAtMs === undefined ? undefined : nowMs - request.receivedAtMs,
+    });
+  }
+
+  private async recordWithin(
     deadline: Deadline,
-    lookup: { comId: string; callerKey: string; uuid: string | undefined; nowMs: number },
+    lookup: Omit<CallToRecord, 'signal'>,
     entry: RequestLog,
   ): Promise<{ ok: true; record: CallerRecord | undefined } | { ok: false; cause: FallbackCause }> {
     const result = await withinDeadline(deadline, (signal) =>
-      deps.calls.recordCallAndLoadCaller({ ...lookup, signal }),
+      this.deps.calls.recordCallAndLoadCaller({ ...lookup, signal }),
     );
     if (result.ok) return { ok: true, record: result.value };
     if (result.timedOut) return { ok: false, cause: 'timeout' };

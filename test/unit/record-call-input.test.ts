@@ -1,0 +1,29 @@
+import { recordCallInput } from '../../lambda/store/call-recorder';
+
+const table = { tableName: 'callers', retentionDays: 400 };
+const nowMs = 1_700_000_000_123;
+
+describe('recordCallInput, the hot path UpdateItem', () => {
+  it('counts the call atomically and returns the item as it was, under the company-scoped key', () => {
+    const input = recordCallInput(table, { comId: 'acme', callerKey: '31152026057', uuid: 'u-1', nowMs });
+    expect(input).toMatchObject({
+      TableName: 'callers',
+      Key: { pk: { S: 'acme#31152026057' } },
+      ReturnValues: 'ALL_OLD',
+    });
+    expect(input.UpdateExpression).toMatch(/ADD calls :one$/);
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':one': { N: '1' },
+      ':now': { N: String(nowMs) },
+      ':nowSeconds': { N: '1700000000' },
+      ':expires': { N: String(1_700_000_000 + 400 * 86_400) },
+      ':comId': { S: 'acme' },
+      ':uuid': { S: 'u-1' },
+    });
+  });
+
+  it('writes only while the item has not expired', () => {
+    const input = recordCallInput(table, { comId: 'acme', callerKey: 'ext:1003', uuid: undefined, nowMs });
+    expect(input.ConditionExpression).toContain('attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds');
+  });
+});
