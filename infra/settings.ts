@@ -45,6 +45,7 @@ export interface Settings {
 const SHARED_SETTINGS = {
   retentionDays: 'RETENTION_DAYS',
   defaultCountryCode: 'DEFAULT_COUNTRY_CODE',
+  companyIds: 'COMPANY_IDS',
 } as const;
 
 /** The context keys that become the webhook function's environment, and the environment key of each. */
@@ -196,16 +197,38 @@ type SettingKeys = Readonly<Record<string, string>>;
 function environmentOf(context: Context, keys: SettingKeys): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const [contextKey, environmentKey] of Object.entries(keys)) {
-    const value =
-      contextKey === 'profiles'
-        ? profilesText(context)
-        : contextKey === 'killSwitch'
-          ? onOff(context, contextKey)
-          : text(context, contextKey);
+    const value = (READERS[contextKey] ?? text)(context, contextKey);
     if (value !== undefined) environment[environmentKey] = value;
   }
   return environment;
 }
+
+/**
+ * Token digests as the function reads them: text (`<sha256>[:<com_id>+<com_id>]`, comma-
+ * separated), or in cdk.json a list of such texts or of `{ "sha256", "companies": [...] }`.
+ */
+function tokensText(context: Context, key: string): string | undefined {
+  const value = context[key];
+  if (!Array.isArray(value)) return text(context, key);
+  return value
+    .map((entry: unknown) => {
+      if (typeof entry !== 'object' || entry === null) return String(entry);
+      const { sha256, companies } = entry as { sha256?: unknown; companies?: unknown };
+      if (typeof sha256 !== 'string' || (companies !== undefined && !Array.isArray(companies))) {
+        throw new SettingsError(`${key} entries must be digests or { "sha256": "…", "companies": ["…"] }`);
+      }
+      return companies ? `${sha256}:${companies.map(String).join('+')}` : sha256;
+    })
+    .join(',');
+}
+
+/** Context keys whose value is more than a text. */
+const READERS: Record<string, (context: Context, key: string) => string | undefined> = {
+  profiles: (context) => profilesText(context),
+  killSwitch: onOff,
+  webhookTokenSha256: tokensText,
+  adminTokenSha256: tokensText,
+};
 
 /**
  * Runs the function's own validation. Its problems name environment keys; they are given

@@ -7,9 +7,9 @@
  *   GET    /callers/{number}
  *   DELETE /callers/{number}   erases everything held about the caller
  *
- * The company comes from `?com_id=` (or the body's `com_id`).
+ * The company comes from `?com_id=` (or the body's `com_id`), and the token must open it.
  */
-import { authorize, COMPANY_ID } from './access';
+import { authorize, COMPANY_ID, requireCompany, type TokenGrant } from './access';
 import type { FunctionUrlHandler, PlainAnswer, PlainRequest } from './adapter';
 import { readJsonObject } from './body';
 import { agentToken, epochMs, factsOf, storableCallerKey, text, withAgentTime } from './caller-facts';
@@ -33,75 +33,125 @@ const MAX_UUID_CHARS = 128;
 
 /** Builds the Function URL handler of the admin API. */
 export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
-  const { config, store } = deps;
+  const api = new AdminApi(deps);
   const now = deps.now ?? Date.now;
-
   return functionUrlHandler({
     msg: 'admin',
     log: deps.log ?? consoleSink,
     jsonErrors: true,
-    route: (invocation) => route(invocation, now()),
+    route: (invocation) => api.route(invocation, now()),
     onError(error, entry) {
       entry.reason = 'store-error';
       entry.errorName = error instanceof Error ? error.name : typeof error;
       return json(503, { error: 'the caller table is not available; try again' });
     },
   });
+}
 
-  async function route({ request, entry }: Invocation, nowMs: number): Promise<PlainAnswer> {
-    authorize(request, { sources: config.sources, grants: config.adminTokens, token: 'bearer' });
+/** One admin request: what every route needs to know about it. */
+interface AdminRequest {
+  request: PlainRequest;
+  entry: RequestLog;
+  nowMs: number;
+  /** The token's grant: which companies it opens. */
+  grant: TokenGrant;
+}
+
+/** The routes of the admin API, each a method. */
+class AdminApi {
+  private readonly config: Config;
+  private readonly store: CallerAdminStore;
+
+  constructor(deps: AdminDeps) {
+    this.config = deps.config;
+    this.store = deps.store;
+  }
+
+  async route({ request, entry }: Invocation, nowMs: number): Promise<PlainAnswer> {
+    const grant = authorize(request, {
+      sources: this.config.sources,
+      grants: this.config.adminTokens,
+      token: 'bearer',
+    });
+    const admin: AdminRequest = { request, entry, nowMs, grant };
     const path = request.path.replace(/\/+$/, '');
     if (path === '/handled') {
       if (request.method !== 'POST') throw methodNotAllowed(request.method, ['POST']);
-      return handled(request, entry, nowMs);
+      return this.handled(admin);
     }
     const numberInPath = /^\/callers\/([^/]+)$/.exec(path)?.[1];
     if (numberInPath === undefined) {
       throw new HttpError(404, 'no such route: use POST /handled or GET, PUT, DELETE /callers/{number}');
     }
-    const key = storableCallerKey(decodePath(numberInPath), 'number in the path', config.defaultCountryCode);
-    entry.caller = maskCallerKey(key);
+    const key = this.callerKeyOf(decodePath(numberInPath), 'number in the path', entry);
     switch (request.method) {
-      case 'GET': {
-        const caller = await store.getCaller(companyOf(request, {}), key, nowMs);
-        entry.reason = caller ? 'get' : 'get:unknown';
-        return caller ? json(200, present(caller)) : unknownCaller();
-      }
-      case 'PUT': {
-        const body = readJsonObject(request);
-        const facts = withAgentTime(factsOf(body, nowMs), nowMs);
-        const caller = await store.mergeFacts(companyOf(request, body), key, facts, nowMs);
-        entry.reason = 'put';
-        return json(200, present(caller));
-      }
-      case 'DELETE': {
-        const existed = await store.deleteCaller(companyOf(request, {}), key);
-        entry.reason = existed ? 'delete' : 'delete:unknown';
-        return existed ? { status: 204, body: '' } : unknownCaller();
-      }
+      case 'GET':
+        return this.getCaller(admin, key);
+      case 'PUT':
+        return this.putCaller(admin, key);
+      case 'DELETE':
+        return this.deleteCaller(admin, key);
       default:
         throw methodNotAllowed(request.method, ['GET', 'PUT', 'DELETE']);
     }
   }
 
-  async function handled(request: PlainRequest, entry: RequestLog, nowMs: number): Promise<PlainAnswer> {
-    const body = readJsonObject(request);
-    const comId = companyOf(request, body);
-    const key = storableCallerKey(body.caller_number, 'caller_number', config.defaultCountryCode);
-    entry.caller = maskCallerKey(key);
+  private async handled(admin: AdminRequest): Promise<PlainAnswer> {
+    const body = readJsonObject(admin.request);
+    const comId = this.companyOf(admin, body);
+    const key = this.callerKeyOf(body.caller_number, 'caller_number', admin.entry);
     const report = {
       agent: agentToken(body.agent, 'agent'),
       uuid: text(body.uuid, 'uuid', MAX_UUID_CHARS),
-      atMs: body.at === undefined ? nowMs : epochMs(body.at, 'at', nowMs),
+      atMs: body.at === undefined ? admin.nowMs : epochMs(body.at, 'at', admin.nowMs),
     };
-    const outcome = await store.recordHandled(comId, key, report, nowMs);
-    entry.reason = `handled:${outcome}`;
+    const outcome = await this.store.recordHandled(comId, key, report, admin.nowMs);
+    admin.entry.reason = `handled:${outcome}`;
     return json(200, { result: outcome });
+  }
+
+  private async getCaller(admin: AdminRequest, key: string): Promise<PlainAnswer> {
+    const caller = await this.store.getCaller(this.companyOf(admin, {}), key, admin.nowMs);
+    admin.entry.reason = caller ? 'get' : 'get:unknown';
+    return caller ? json(200, callerView(caller)) : unknownCaller();
+  }
+
+  private async putCaller(admin: AdminRequest, key: string): Promise<PlainAnswer> {
+    const body = readJsonObject(admin.request);
+    const facts = withAgentTime(factsOf(body, admin.nowMs), admin.nowMs);
+    const caller = await this.store.mergeFacts(this.companyOf(admin, body), key, facts, admin.nowMs);
+    admin.entry.reason = 'put';
+    return json(200, callerView(caller));
+  }
+
+  private async deleteCaller(admin: AdminRequest, key: string): Promise<PlainAnswer> {
+    const existed = await this.store.deleteCaller(this.companyOf(admin, {}), key, admin.nowMs);
+    admin.entry.reason = existed ? 'delete' : 'delete:unknown';
+    return existed ? { status: 204, body: '' } : unknownCaller();
+  }
+
+  /** The caller key of a number, masked into the log line. */
+  private callerKeyOf(value: unknown, field: string, entry: RequestLog): string {
+    const key = storableCallerKey(value, field, this.config.defaultCountryCode);
+    entry.caller = maskCallerKey(key);
+    return key;
+  }
+
+  /** The company of the request, refused (403) unless the token opens it. */
+  private companyOf({ request, grant }: AdminRequest, body: Record<string, unknown>): string {
+    const comId = companyIn(request, body);
+    requireCompany(grant, this.config.companies, comId);
+    return comId;
   }
 }
 
-function companyOf(request: PlainRequest, body: Record<string, unknown>): string {
-  const comId = request.query.com_id ?? body.com_id;
+/** The company a request names: `?com_id=` or the body's `com_id`, the same if both. */
+function companyIn(request: PlainRequest, body: Record<string, unknown>): string {
+  const fromQuery = request.query.com_id;
+  if (fromQuery !== undefined && body.com_id !== undefined && fromQuery !== body.com_id) {
+    throw new ValidationError('com_id', 'differs between the query and the body: give it once');
+  }
+  const comId = fromQuery ?? body.com_id;
   if (comId === undefined) {
     throw new ValidationError(undefined, 'com_id is required: add ?com_id=<company id> or a com_id field');
   }
@@ -119,8 +169,8 @@ function decodePath(segment: string): string {
   }
 }
 
-/** A caller as the API shows it: times as ISO text, the platform's last call id left out. */
-function present(caller: StoredCaller): Record<string, unknown> {
+/** A caller as the API shows it: times as ISO text, the platform's call ids left out. */
+function callerView(caller: StoredCaller): Record<string, unknown> {
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
   return {
     comId: caller.comId,

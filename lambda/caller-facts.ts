@@ -23,7 +23,12 @@ const MAX_INVOICES = 1_000_000;
 const MAX_NAME_CHARS = 128;
 /** 2001-01-01: an earlier time is a unit error (seconds for milliseconds). */
 const EARLIEST_MS = 978_307_200_000;
-const DAY_MS = 86_400_000;
+/**
+ * How far ahead of this server's clock a reported time may be. Clocks kept by NTP differ by
+ * far less; a local time sent as UTC is an hour or two ahead and would otherwise block every
+ * newer report until that time.
+ */
+export const MAX_CLOCK_SKEW_MS = 60_000;
 const AGENT_TOKEN_RULE = 'an agent token such as an extension (1-64 of A-Z, a-z, 0-9 and _ . : + @ -)';
 
 /**
@@ -106,12 +111,27 @@ export function text(value: unknown, field: string, maxChars: number): string {
   return value;
 }
 
-/** A time in epoch milliseconds (a number, or digits as text), from 2001 to a day ahead. */
+/**
+ * A time in epoch milliseconds (a number, or digits as text), from 2001 to at most
+ * `MAX_CLOCK_SKEW_MS` ahead of `nowMs`.
+ */
 export function epochMs(value: unknown, field: string, nowMs: number): number {
   const ms = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
-  // A report from the future is a clock or unit error (seconds for ms).
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < EARLIEST_MS || ms > nowMs + DAY_MS) {
-    throw new ValidationError(field, 'must be epoch milliseconds, not in the future');
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < EARLIEST_MS) {
+    throw new ValidationError(field, 'must be epoch milliseconds (since 1970, not seconds)');
+  }
+  return notAhead(ms, field, nowMs);
+}
+
+/** A time that is not ahead of `nowMs` by more than the clock skew allowed. */
+export function notAhead(ms: number, field: string, nowMs: number): number {
+  if (ms > nowMs + MAX_CLOCK_SKEW_MS) {
+    const minutes = Math.round((ms - nowMs) / 60_000);
+    throw new ValidationError(
+      field,
+      `is ${minutes} minutes ahead of this server's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s of clock skew ` +
+        'is accepted (was a local time sent as UTC?)',
+    );
   }
   return ms;
 }

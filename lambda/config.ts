@@ -4,7 +4,7 @@
  * read their own options (PORT, LOCAL_DATA_DIR, the AWS_* variables of the SDK) and pass
  * the function keys on through `parseConfig`. `DEFAULTS` is the one place of every default.
  */
-import { type SourceAllowlist, sourceAllowlist, type TokenGrant } from './access';
+import { COMPANY_ID, type SourceAllowlist, sourceAllowlist, type TokenGrant } from './access';
 import { DEFAULT_PROFILES_JSON, ProfileConfigError, type Profiles, parseProfiles } from './profiles';
 
 /** Every default of the function's settings; `npm start`, the tools and the bench read them here. */
@@ -44,6 +44,8 @@ export interface Config {
   retentionDays: number;
   /** Country code put in front of national numbers (`0152026057` → `31152026057`). */
   defaultCountryCode: string;
+  /** The companies this deployment serves; undefined: any company the platform sends. */
+  companies: ReadonlySet<string> | undefined;
   webhookTokens: TokenGrant[];
   adminTokens: TokenGrant[];
   sources: SourceAllowlist;
@@ -57,11 +59,10 @@ type Environment = Readonly<Record<string, string | undefined>>;
 /** One configuration key that cannot be used, and what would be right. */
 export interface ConfigProblem {
   key: string;
-  /** A second key the problem is about, named after the first: "A and B share a token". */
-  andKey?: string;
   /**
    * Reads after the key's name: `must be a whole number from 1000 to 10000, got "12000"`, or
-   * `: <a nested message>` for a value with its own structure (profiles, CIDRs).
+   * `: <a nested message>` for a value with its own structure (profiles, CIDRs). Another key
+   * it mentions is written `{KEY}`, so each place can name it as the user knows it.
    */
   message: string;
 }
@@ -71,8 +72,8 @@ export interface ConfigProblem {
  * @example describeProblem({ key: 'KILL_SWITCH', message: 'must be on or off' }, (key) => key)
  */
 export function describeProblem(problem: ConfigProblem, nameOf: (key: string) => string): string {
-  const names = problem.andKey ? `${nameOf(problem.key)} and ${nameOf(problem.andKey)}` : nameOf(problem.key);
-  return problem.message.startsWith(':') ? `${names}${problem.message}` : `${names} ${problem.message}`;
+  const message = problem.message.replace(/\{([A-Z0-9_]+)\}/g, (_reference, key: string) => nameOf(key));
+  return message.startsWith(':') ? `${nameOf(problem.key)}${message}` : `${nameOf(problem.key)} ${message}`;
 }
 
 /** A configuration that cannot be used; `problems` names each bad key. */
@@ -118,6 +119,7 @@ export function parseConfig(env: Environment): Config {
     () => integer(env, 'BELPLAN_TIMEOUT_MS', DEFAULTS.belplanTimeoutMs, timeout.min, timeout.max),
     DEFAULTS.belplanTimeoutMs,
   );
+  const companies = check(() => companyIds(env), undefined);
   const attempts = LIMITS.dynamodbMaxAttempts;
   const retention = LIMITS.retentionDays;
   const config: Config = {
@@ -139,8 +141,9 @@ export function parseConfig(env: Environment): Config {
       DEFAULTS.retentionDays,
     ),
     defaultCountryCode: check(() => countryCode(env), DEFAULTS.defaultCountryCode),
-    webhookTokens: check(() => tokenGrants(env, 'WEBHOOK_TOKEN_SHA256'), []),
-    adminTokens: check(() => tokenGrants(env, 'ADMIN_TOKEN_SHA256'), []),
+    companies,
+    webhookTokens: check(() => tokenGrants(env, 'WEBHOOK_TOKEN_SHA256', companies), []),
+    adminTokens: check(() => tokenGrants(env, 'ADMIN_TOKEN_SHA256', companies), []),
     sources: check(() => cidrs(env), sourceAllowlist([])),
     profiles: check(() => profiles(env), new Map()),
     killSwitch: check(() => onOff(env, 'KILL_SWITCH'), false),
@@ -151,8 +154,7 @@ export function parseConfig(env: Environment): Config {
   if (shared) {
     problems.push({
       key: 'WEBHOOK_TOKEN_SHA256',
-      andKey: 'ADMIN_TOKEN_SHA256',
-      message: 'share a token: use different tokens',
+      message: 'and {ADMIN_TOKEN_SHA256} share a token: use different tokens',
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -204,23 +206,66 @@ function countryCode(env: Environment): string {
   return value;
 }
 
-function tokenGrants(env: Environment, key: string): TokenGrant[] {
-  const values = (env[key] ?? '')
+/**
+ * Token digests: `<sha256>` opens every company of the deployment, `<sha256>:<com_id>+<com_id>`
+ * only those; entries are comma-separated. At most two per set of companies (old and new
+ * during a rotation), and a token may name only companies the deployment serves.
+ */
+function tokenGrants(env: Environment, key: string, served: ReadonlySet<string> | undefined): TokenGrant[] {
+  const entries = (env[key] ?? '')
     .split(',')
-    .map((value) => value.trim().toLowerCase())
+    .map((entry) => entry.trim())
     .filter(Boolean);
-  if (values.length > LIMITS.digestsPerKey) {
+  const grants = entries.map((entry) => tokenGrant(entry, key, served));
+  const perCompanies = new Map<string, number>();
+  for (const grant of grants) {
+    const companies = grant.companies ? [...grant.companies].sort().join('+') : '';
+    perCompanies.set(companies, (perCompanies.get(companies) ?? 0) + 1);
+  }
+  const most = Math.max(0, ...perCompanies.values());
+  if (most > LIMITS.digestsPerKey) {
     throw new KeyProblem(
       key,
-      `holds ${values.length} digests; at most ${LIMITS.digestsPerKey} (old and new) are allowed`,
+      `holds ${most} digests; at most ${LIMITS.digestsPerKey} (old and new) are allowed for the same companies`,
     );
   }
-  for (const value of values) {
-    if (!/^[0-9a-f]{64}$/.test(value)) {
-      throw new KeyProblem(key, 'must hold SHA-256 hex digests (64 characters), not the token itself');
+  return grants;
+}
+
+function tokenGrant(entry: string, key: string, served: ReadonlySet<string> | undefined): TokenGrant {
+  const [digest = '', companyList] = entry.split(':');
+  if (!/^[0-9a-f]{64}$/i.test(digest)) {
+    throw new KeyProblem(key, 'must hold SHA-256 hex digests (64 characters), not the token itself');
+  }
+  const companies = companyList === undefined ? undefined : new Set(companyList.split('+'));
+  for (const comId of companies ?? []) {
+    if (!COMPANY_ID.test(comId)) {
+      throw new KeyProblem(
+        key,
+        `names company "${comId.slice(0, 64)}": a com_id is 1-64 of A-Z, a-z, 0-9, "-" or "_"`,
+      );
+    }
+    if (served && !served.has(comId)) {
+      throw new KeyProblem(key, `names company ${comId}, which {COMPANY_IDS} does not list`);
     }
   }
-  return values.map((value) => ({ digest: Buffer.from(value, 'hex'), companies: undefined }));
+  return { digest: Buffer.from(digest.toLowerCase(), 'hex'), companies };
+}
+
+/** The companies a deployment serves: comma-separated com_ids; empty: any company. */
+function companyIds(env: Environment): ReadonlySet<string> | undefined {
+  const ids = (env.COMPANY_IDS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const bad = ids.find((id) => !COMPANY_ID.test(id));
+  if (bad !== undefined) {
+    throw new KeyProblem(
+      'COMPANY_IDS',
+      `holds "${bad.slice(0, 64)}": a com_id is 1-64 of A-Z, a-z, 0-9, "-" or "_"`,
+    );
+  }
+  return ids.length > 0 ? new Set(ids) : undefined;
 }
 
 function cidrs(env: Environment): SourceAllowlist {

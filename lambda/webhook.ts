@@ -3,7 +3,7 @@
  * load → decide → answer, within the deadline. The Lambda entry and `npm start` both build
  * their handler here.
  */
-import { authorize } from './access';
+import { authorize, requireCompany } from './access';
 import type { FunctionUrlHandler, PlainAnswer } from './adapter';
 import type { Config } from './config';
 import { type Deadline, deadlineOf, withinDeadline } from './deadline';
@@ -58,10 +58,15 @@ class Webhook {
 
   async answer(invocation: Invocation, nowMs: number): Promise<PlainAnswer> {
     const { request, entry } = invocation;
-    authorize(request, { sources: this.config.sources, grants: this.config.webhookTokens, token: 'query' });
+    const grant = authorize(request, {
+      sources: this.config.sources,
+      grants: this.config.webhookTokens,
+      token: 'query',
+    });
     const profile = this.profileOf(request.query.profile);
     entry.profile = request.query.profile || 'default';
     const call = parseWebhook(request);
+    if (call?.com_id) requireCompany(grant, this.config.companies, call.com_id);
     const caller = call ? this.callerOf(call.caller_number ?? '') : undefined;
     entry.callerKind = caller?.kind ?? 'none';
     if (caller && caller.kind !== 'anonymous') entry.caller = maskCallerKey(caller.key);

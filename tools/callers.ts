@@ -135,7 +135,7 @@ async function putCaller(tables: CallerTables, number: string, flags: FactFlags)
 }
 
 async function deleteCaller(tables: CallerTables, number: string): Promise<void> {
-  const existed = await tables.admin.deleteCaller(tables.comId, keyOf(tables, number));
+  const existed = await tables.admin.deleteCaller(tables.comId, keyOf(tables, number), Date.now());
   console.log(existed ? 'deleted' : 'unknown caller: nothing to delete');
 }
 

@@ -13,14 +13,21 @@ import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
 import {
   callerKey,
+  EMPTY_SLOT,
   expiresAtSeconds,
   type Item,
   isExpired,
+  isRememberedReport,
   NOT_EXPIRED,
   nowSecondsValue,
+  REPORT_SLOTS,
   type StoredCaller,
+  shiftRegister,
   toStoredCaller,
 } from './items';
+
+/** Writes that lose a race try again from what the table then holds. */
+const MAX_TRIES = 5;
 
 /** Whether a handled-call report changed the record or was already known. */
 export type HandledOutcome = 'recorded' | 'duplicate' | 'older';
@@ -28,7 +35,7 @@ export type HandledOutcome = 'recorded' | 'duplicate' | 'older';
 /** A report that an agent handled a call of a caller. */
 export interface HandledReport {
   agent: string;
-  /** What identifies the report: the call's uuid; a report delivered twice counts once. */
+  /** What identifies the report (the call's uuid); a report delivered again counts once. */
   uuid: string;
   atMs: number;
 }
@@ -48,9 +55,8 @@ export class CallerAdminStore {
   }
 
   /**
-   * Merges CRM facts into the caller's item (creating it) and returns the result. One
-   * request, unless the item had expired: then it is erased first, so stale facts and
-   * counts do not come back to life.
+   * Merges CRM facts into the caller's item (creating it) and returns the result. An expired
+   * item is erased first, so stale facts and counts do not come back to life.
    */
   async mergeFacts(comId: string, key: string, facts: CallerFacts, nowMs: number): Promise<StoredCaller> {
     const set = ['expiresAt = :expires', 'comId = :comId'];
@@ -81,13 +87,13 @@ export class CallerAdminStore {
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',
     });
-    const result = await this.sendUnlessExpired(comId, key, nowMs, () => this.client.send(command));
-    return toStoredCaller(result.Attributes ?? {}, comId, key);
+    const result = await this.writeLive(comId, key, nowMs, () => this.client.send(command));
+    return toStoredCaller(result?.Attributes ?? {}, comId, key);
   }
 
   /**
-   * Records which agent handled a call. Idempotent on the report's uuid, and a report older
-   * than the one we hold does not replace it.
+   * Records which agent handled a call. A report delivered again (among the caller's last 8)
+   * changes nothing, and a report older than the one we hold does not replace it.
    */
   async recordHandled(
     comId: string,
@@ -98,30 +104,38 @@ export class CallerAdminStore {
     const command = new UpdateItemCommand({
       TableName: this.table.tableName,
       Key: callerKey(comId, key),
-      UpdateExpression:
-        'SET lastAgent = :agent, lastAgentAt = :at, lastHandledUuid = :uuid, expiresAt = :expires, comId = :comId',
-      ConditionExpression: `${NOT_EXPIRED} AND (attribute_not_exists(lastHandledUuid) OR lastHandledUuid <> :uuid) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)`,
+      UpdateExpression: `SET ${shiftRegister(REPORT_SLOTS, ':id')}, lastAgent = :agent, lastAgentAt = :at, expiresAt = :expires, comId = :comId`,
+      ConditionExpression: `${NOT_EXPIRED} AND NOT (${REPORT_SLOTS.map((slot) => `${slot} = :id`).join(' OR ')}) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)`,
       ExpressionAttributeValues: {
         ':agent': { S: report.agent },
         ':at': { N: String(report.atMs) },
-        ':uuid': { S: report.uuid },
+        ':id': { S: report.uuid },
+        ':emptySlot': { S: EMPTY_SLOT },
         ':expires': { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
         ':comId': { S: comId },
         ...nowSecondsValue(nowMs),
       },
     });
-    try {
-      await this.sendUnlessExpired(comId, key, nowMs, () => this.client.send(command));
-      return 'recorded';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const item = await this.getItem(comId, key);
-      return item?.lastHandledUuid?.S === report.uuid ? 'duplicate' : 'older';
-    }
+    let outcome: HandledOutcome = 'recorded';
+    await this.writeLive(
+      comId,
+      key,
+      nowMs,
+      () => this.client.send(command),
+      (current) => {
+        if (isRememberedReport(current, report.uuid)) outcome = 'duplicate';
+        else if (Number(current.lastAgentAt?.N ?? 0) > report.atMs) outcome = 'older';
+        return outcome !== 'recorded';
+      },
+    );
+    return outcome;
   }
 
-  /** Erases everything we hold about a caller of a company. Returns whether there was anything. */
-  async deleteCaller(comId: string, key: string): Promise<boolean> {
+  /**
+   * Erases everything we hold about a caller of a company. Returns whether there was a live
+   * record (an expired one is erased too, but was already unknown).
+   */
+  async deleteCaller(comId: string, key: string, nowMs: number): Promise<boolean> {
     const result = await this.client.send(
       new DeleteItemCommand({
         TableName: this.table.tableName,
@@ -129,7 +143,7 @@ export class CallerAdminStore {
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return result.Attributes !== undefined;
+    return result.Attributes !== undefined && !isExpired(result.Attributes, nowMs);
   }
 
   private async getItem(comId: string, key: string): Promise<Item | undefined> {
@@ -144,34 +158,44 @@ export class CallerAdminStore {
   }
 
   /**
-   * Sends a write conditioned on NOT_EXPIRED. When the condition fails because the item has
-   * expired, erases it and sends once more; any other condition failure is the caller's.
+   * Sends a write conditioned on the item being live (NOT_EXPIRED, and whatever else the
+   * write asks). When the condition fails, the item as it then is says why: expired → erased
+   * (only the expiry we saw) and written again; `settled(current)` true → the write's own
+   * condition answered and nothing is to be written; otherwise it changed under us → again.
    */
-  private async sendUnlessExpired<T>(
+  private async writeLive<T>(
     comId: string,
     key: string,
     nowMs: number,
     send: () => Promise<T>,
-  ): Promise<T> {
+    settled: (current: Item) => boolean = () => false,
+  ): Promise<T | undefined> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!isConditionFailure(error) || tries === MAX_TRIES) throw error;
+      }
+      const current = await this.getItem(comId, key);
+      if (!current) continue;
+      if (isExpired(current, nowMs)) await this.eraseExpired(comId, key, current);
+      else if (settled(current)) return undefined;
+    }
+  }
+
+  /** Deletes an expired item, unless another writer already replaced it. */
+  private async eraseExpired(comId: string, key: string, expired: Item): Promise<void> {
     try {
-      return await send();
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.table.tableName,
+          Key: callerKey(comId, key),
+          ConditionExpression: 'expiresAt = :seen',
+          ExpressionAttributeValues: { ':seen': expired.expiresAt ?? { N: '0' } },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const item = error.Item ?? (await this.getItem(comId, key));
-      if (!item || !isExpired(item, nowMs)) throw error;
-      await this.client
-        .send(
-          new DeleteItemCommand({
-            TableName: this.table.tableName,
-            Key: callerKey(comId, key),
-            ConditionExpression: 'expiresAt = :seen',
-            ExpressionAttributeValues: { ':seen': item.expiresAt ?? { N: '0' } },
-          }),
-        )
-        .catch((deleteError: unknown) => {
-          if (!isConditionFailure(deleteError)) throw deleteError;
-        });
-      return send();
     }
   }
 }

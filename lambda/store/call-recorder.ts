@@ -12,13 +12,21 @@ import {
 import type { CallerRecord } from '../decide';
 import { isConditionFailure } from './errors';
 import {
+  CALL_SLOTS,
   CALLER_TABLE,
+  callEntry,
+  callEntryPrefix,
   callerKey,
+  EMPTY_SLOT,
   expiresAtSeconds,
   type Item,
   isExpired,
   NOT_EXPIRED,
   nowSecondsValue,
+  REMEMBERED_CALLS,
+  recordBeforeCall,
+  rememberedCallSlot,
+  shiftRegister,
   toRecord,
 } from './items';
 
@@ -26,16 +34,19 @@ import {
 export interface CallToRecord {
   comId: string;
   callerKey: string;
-  /** The platform's call id; the same id recorded twice counts once. */
+  /** The platform's call id; a call delivered again (among the caller's last 8) counts once. */
   uuid: string | undefined;
   nowMs: number;
-  /** Aborts the DynamoDB request when the deadline comes. */
+  /** Aborts the DynamoDB requests when the deadline comes. */
   signal: AbortSignal;
 }
 
 /** Records calls: the only store operation the webhook needs. */
 export interface CallRecorder {
-  /** Records a call and returns the caller as we knew them before it (undefined: unknown caller). */
+  /**
+   * Records a call and returns the caller as we knew them before it (undefined: unknown
+   * caller). A re-delivered call is not counted again and gets the record its first delivery got.
+   */
   recordCallAndLoadCaller(call: CallToRecord): Promise<CallerRecord | undefined>;
 }
 
@@ -45,6 +56,12 @@ export interface TableOptions {
   retentionDays: number;
 }
 
+/**
+ * Writes that lose a race try again from what the table then holds. Each try makes progress
+ * for somebody (a racing call or admin write succeeded), so a few are enough.
+ */
+const MAX_TRIES = 5;
+
 /** The `CallRecorder` of the caller table. */
 export class DynamoCallRecorder implements CallRecorder {
   constructor(
@@ -53,27 +70,32 @@ export class DynamoCallRecorder implements CallRecorder {
   ) {}
 
   /**
-   * One UpdateItem (`ReturnValues: ALL_OLD`): the count is an atomic ADD. An expired item
-   * counts as absent and is replaced; a repeated uuid is not counted again. Those two rare
-   * cases cost a second request where DynamoDB does not return the old item with the failed condition.
+   * One UpdateItem (`ReturnValues: ALL_OLD`) for a live or new record: the count is an atomic
+   * ADD. When its condition fails, the item as it then is says why, each cause handled on
+   * its own: an expired record is replaced with this call as its first, a re-delivery is
+   * answered from its first delivery, a record that changed under us is written again.
    */
   async recordCallAndLoadCaller(call: CallToRecord): Promise<CallerRecord | undefined> {
-    try {
-      const result = await this.client.send(new UpdateItemCommand(recordCallInput(this.table, call)), {
-        abortSignal: call.signal,
-      });
-      return result.Attributes ? toRecord(result.Attributes) : undefined;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const current = error.Item ?? (await this.getItem(call));
-      if (!current) return undefined;
-      if (isExpired(current, call.nowMs)) {
-        await this.replaceExpired(current, call);
-        return undefined;
+    for (let tries = 1; ; tries++) {
+      let refused: unknown;
+      try {
+        const result = await this.client.send(new UpdateItemCommand(recordCallInput(this.table, call)), {
+          abortSignal: call.signal,
+        });
+        return result.Attributes ? toRecord(result.Attributes) : undefined;
+      } catch (error) {
+        if (!isConditionFailure(error) || tries === MAX_TRIES) throw error;
+        refused = error;
       }
-      // A repeated delivery of a call already counted: answer as the first delivery did.
-      const record = toRecord(current);
-      return { ...record, calls: Math.max(record.calls - 1, 0), lastCallAt: undefined };
+      const current = (refused as { Item?: Item }).Item ?? (await this.getItem(call));
+      // Gone (erased, or deleted by TTL) since: the next try creates it.
+      if (!current) continue;
+      if (isExpired(current, call.nowMs)) {
+        if (await this.replaceExpired(current, call)) return undefined;
+        continue;
+      }
+      const slot = call.uuid ? rememberedCallSlot(current, call.uuid) : -1;
+      if (slot >= 0) return recordBeforeCall(current, slot);
     }
   }
 
@@ -89,35 +111,40 @@ export class DynamoCallRecorder implements CallRecorder {
     return result.Item;
   }
 
-  private async replaceExpired(expired: Item, call: CallToRecord): Promise<void> {
+  /**
+   * Replaces the expired item we saw with a fresh one holding this call. False when another
+   * writer replaced it first: then this call is recorded on theirs.
+   */
+  private async replaceExpired(expired: Item, call: CallToRecord): Promise<boolean> {
     const item: Item = {
       ...callerKey(call.comId, call.callerKey),
       comId: { S: call.comId },
       calls: { N: '1' },
       lastCallAt: { N: String(call.nowMs) },
+      [CALL_SLOTS[0] as string]: { S: callEntry(call.uuid, call.nowMs) },
       [CALLER_TABLE.ttlAttribute]: { N: String(expiresAtSeconds(call.nowMs, this.table.retentionDays)) },
-      ...(call.uuid ? { lastUuid: { S: call.uuid } } : {}),
     };
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table.tableName,
           Item: item,
-          // Only replace the expired item we saw, never a fresh one a concurrent call wrote.
           ConditionExpression: 'expiresAt = :seen',
           ExpressionAttributeValues: { ':seen': expired.expiresAt ?? { N: '0' } },
         }),
         { abortSignal: call.signal },
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 }
 
 /**
- * The hot path's one request: record the call (atomic count, time, uuid, expiry) unless the
- * item has expired or already holds this uuid, and return the item as it was.
+ * The hot path's one request: record the call (atomic count, time, the call register,
+ * expiry) unless the item has expired or remembers this uuid, and return the item as it was.
  */
 export function recordCallInput(
   table: TableOptions,
@@ -128,17 +155,17 @@ export function recordCallInput(
     ':now': { N: String(call.nowMs) },
     ':expires': { N: String(expiresAtSeconds(call.nowMs, table.retentionDays)) },
     ':comId': { S: call.comId },
+    ':entry': { S: callEntry(call.uuid, call.nowMs) },
+    ':emptySlot': { S: EMPTY_SLOT },
     ...nowSecondsValue(call.nowMs),
   };
   const conditions = [NOT_EXPIRED];
-  let set = 'SET lastCallAt = :now, expiresAt = :expires, comId = :comId';
   if (call.uuid) {
-    values[':uuid'] = { S: call.uuid };
-    conditions.push('(attribute_not_exists(lastUuid) OR lastUuid <> :uuid)');
-    set += ', lastUuid = :uuid';
-  } else {
-    set = `${set} REMOVE lastUuid`;
+    values[':uuid'] = { S: callEntryPrefix(call.uuid) };
+    const remembered = CALL_SLOTS.slice(0, REMEMBERED_CALLS).map((slot) => `begins_with(${slot}, :uuid)`);
+    conditions.push(`NOT (${remembered.join(' OR ')})`);
   }
+  const set = `SET ${shiftRegister(CALL_SLOTS, ':entry')}, lastCallAt = :now, expiresAt = :expires, comId = :comId`;
   return {
     TableName: table.tableName,
     Key: callerKey(call.comId, call.callerKey),

@@ -70,13 +70,87 @@ export function nowSecondsValue(nowMs: number): Item {
   return { ':nowSeconds': { N: String(Math.floor(nowMs / 1000)) } };
 }
 
+/**
+ * The caller's last calls, newest first, one attribute each (`call0` … `call8`), each
+ * `<uuid>\u001f<epoch ms>`: a call whose uuid is in the first `REMEMBERED_CALLS` is a
+ * re-delivery. The one beyond them keeps the time of the call before the oldest remembered
+ * one, so a re-delivery of any of them can be answered as its first delivery was.
+ */
+export const REMEMBERED_CALLS = 8;
+export const CALL_SLOTS = Array.from({ length: REMEMBERED_CALLS + 1 }, (_, slot) => `call${slot}`);
+/** The handled-call reports recorded last, newest first (`handled0` … `handled7`), by report id. */
+export const REMEMBERED_REPORTS = 8;
+export const REPORT_SLOTS = Array.from({ length: REMEMBERED_REPORTS }, (_, slot) => `handled${slot}`);
+/** What an empty slot holds once the register has shifted past it. */
+export const EMPTY_SLOT = '-';
+const SEPARATOR = '\u001f';
+
+/** A slot's value for a call. */
+export function callEntry(uuid: string | undefined, atMs: number): string {
+  return `${uuid ?? ''}${SEPARATOR}${atMs}`;
+}
+
+/** What a slot's value starts with when it holds the call `uuid`. */
+export function callEntryPrefix(uuid: string): string {
+  return `${uuid}${SEPARATOR}`;
+}
+
+/**
+ * The expression that moves every slot of a register one place on and puts `value` first.
+ * The right-hand sides read the item as it was, so the shift is one atomic step.
+ */
+export function shiftRegister(slots: readonly string[], value: string): string {
+  const moves = slots
+    .slice(1)
+    .map((slot, index) => `${slot} = if_not_exists(${slots[index]}, :emptySlot)`)
+    .reverse();
+  return [...moves, `${slots[0]} = ${value}`].join(', ');
+}
+
+/** Where `uuid` sits among the remembered calls of an item (0: the last call), or -1. */
+export function rememberedCallSlot(item: Item, uuid: string): number {
+  const prefix = callEntryPrefix(uuid);
+  return CALL_SLOTS.slice(0, REMEMBERED_CALLS).findIndex((slot) => item[slot]?.S?.startsWith(prefix));
+}
+
+/** The uuid of a call entry, if it has one. */
+function uuidIn(entry: string | undefined): string | undefined {
+  const at = entry === undefined ? -1 : entry.lastIndexOf(SEPARATOR);
+  return at > 0 ? entry?.slice(0, at) : undefined;
+}
+
+/** The time of the call in a slot, if the slot holds one. */
+function callTimeIn(item: Item, slot: number): number | undefined {
+  const value = item[`call${slot}`]?.S;
+  const at = value === undefined ? -1 : value.lastIndexOf(SEPARATOR);
+  return at < 0 ? undefined : Number(value?.slice(at + 1));
+}
+
+/**
+ * The caller as they were before the call in `slot` was first recorded: the calls since
+ * (that one included) not counted, the last call before it as the last call.
+ */
+export function recordBeforeCall(item: Item, slot: number): CallerRecord {
+  const record = toRecord(item);
+  const lastCallAt = callTimeIn(item, slot + 1);
+  const before: CallerRecord = { ...record, calls: Math.max(record.calls - (slot + 1), 0) };
+  if (lastCallAt === undefined) delete before.lastCallAt;
+  else before.lastCallAt = lastCallAt;
+  return before;
+}
+
+/** Whether a report id is among the reports recorded last. */
+export function isRememberedReport(item: Item, reportId: string): boolean {
+  return REPORT_SLOTS.some((slot) => item[slot]?.S === reportId);
+}
+
 /** What we hold about a caller, from their item. */
 export function toRecord(item: Item): CallerRecord {
   const record: CallerRecord = { calls: Number(item.calls?.N ?? 0) };
   const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name]?.N));
   const text = (name: string) => item[name]?.S;
   record.lastCallAt = number('lastCallAt');
-  record.lastUuid = text('lastUuid');
+  record.lastUuid = uuidIn(item.call0?.S);
   record.openInvoices = number('openInvoices');
   record.ticketAgent = text('ticketAgent');
   record.lastAgent = text('lastAgent');

@@ -116,6 +116,28 @@ describe('deployment settings', () => {
     );
   });
 
+  it('bind tokens to companies: the companies a deployment serves and those each token opens', () => {
+    const settings = settingsWith({
+      companyIds: ['acme', 'globex'],
+      webhookTokenSha256: [
+        { sha256: WEBHOOK_DIGEST, companies: ['acme'] },
+        { sha256: sha256Hex('globex-token'), companies: ['globex'] },
+      ],
+      adminTokenSha256: `${ADMIN_DIGEST}:acme+globex`,
+    });
+    expect(settings.webhookEnvironment).toMatchObject({
+      COMPANY_IDS: 'acme,globex',
+      WEBHOOK_TOKEN_SHA256: `${WEBHOOK_DIGEST}:acme,${sha256Hex('globex-token')}:globex`,
+    });
+    expect(settings.adminEnvironment).toMatchObject({
+      COMPANY_IDS: 'acme,globex',
+      ADMIN_TOKEN_SHA256: `${ADMIN_DIGEST}:acme+globex`,
+    });
+    expect(refusal({ companyIds: 'acme', webhookTokenSha256: `${WEBHOOK_DIGEST}:globex` })).toContain(
+      'webhookTokenSha256 names company globex, which companyIds does not list',
+    );
+  });
+
   it('refuse one token for both the webhook and the admin API', () => {
     expect(refusal({ adminTokenSha256: WEBHOOK_DIGEST })).toContain(
       'webhookTokenSha256 and adminTokenSha256 share a token',

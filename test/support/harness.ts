@@ -60,8 +60,8 @@ export async function webhookUnderTest(
 }
 
 /** An admin API handler wired like its Lambda entry, beside a webhook on the same table. */
-export async function adminUnderTest(endpoint: string) {
-  const webhook = await webhookUnderTest(endpoint);
+export async function adminUnderTest(endpoint: string, env: Record<string, string> = {}) {
+  const webhook = await webhookUnderTest(endpoint, { env });
   const logs: RequestLog[] = [];
   const handler = createAdminHandler({
     config: webhook.config,

@@ -94,3 +94,47 @@ describe('parseConfig', () => {
     );
   });
 });
+
+describe('companies and tokens', () => {
+  const digest = (token: string) => sha256Hex(token);
+
+  it('read the companies a deployment serves and the companies each token opens', () => {
+    const config = parseConfig({
+      ...base,
+      COMPANY_IDS: 'acme, globex',
+      WEBHOOK_TOKEN_SHA256: `${digest('a')}:acme,${digest('g')}:globex+acme,${digest('any')}`,
+    });
+    expect(config.companies).toEqual(new Set(['acme', 'globex']));
+    expect(config.webhookTokens.map((grant) => grant.companies && [...grant.companies])).toEqual([
+      ['acme'],
+      ['globex', 'acme'],
+      undefined,
+    ]);
+  });
+
+  it('leave the companies open when none are listed', () => {
+    expect(parseConfig(base).companies).toBeUndefined();
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ COMPANY_IDS: 'acme,a#b' }, 'COMPANY_IDS holds "a#b"'],
+    [
+      { COMPANY_IDS: 'acme', WEBHOOK_TOKEN_SHA256: `${digest('a')}:globex` },
+      'names company globex, which COMPANY_IDS does not list',
+    ],
+    [{ WEBHOOK_TOKEN_SHA256: `${digest('a')}:a b` }, 'names company "a b"'],
+    [
+      { WEBHOOK_TOKEN_SHA256: ['1', '2', '3'].map((n) => `${digest(n)}:acme`).join(',') },
+      'holds 3 digests; at most 2 (old and new) are allowed for the same companies',
+    ],
+  ])('refuse %j', (env, message) => {
+    expect(() => parseConfig({ ...base, ...env })).toThrow(message);
+  });
+
+  it('allow two digests for each set of companies, so each company can rotate its own token', () => {
+    const tokens = ['a1', 'a2', 'g1', 'g2'].map(
+      (token) => `${digest(token)}:${token.startsWith('a') ? 'acme' : 'globex'}`,
+    );
+    expect(parseConfig({ ...base, WEBHOOK_TOKEN_SHA256: tokens.join(',') }).webhookTokens).toHaveLength(4);
+  });
+});
