@@ -53,17 +53,18 @@ export function readJsonObject(request: PlainRequest): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpError(400, 'body must be a JSON object');
   }
-  const twice = repeatedKey(text);
+  const [twice] = repeatedKeys(text);
   if (twice !== undefined) throw new HttpError(400, `field ${twice.slice(0, 64)} is given more than once`);
   return value as Record<string, unknown>;
 }
 
 /**
- * The first key that one object of a valid JSON text names twice, if any. `JSON.parse` keeps
- * the last silently; a form body with a repeated field is refused, so JSON is held to the same rule.
- * One pass over the text.
+ * The keys that one object of a valid JSON text names twice, in order. `JSON.parse` keeps the
+ * last silently; a form body with a repeated field is refused, so JSON is held to the same
+ * rule. One pass over the text.
  */
-export function repeatedKey(json: string): string | undefined {
+export function repeatedKeys(json: string): string[] {
+  const repeated: string[] = [];
   const objects: (Set<string> | undefined)[] = [];
   for (let i = 0; i < json.length; i++) {
     const char = json[i];
@@ -78,9 +79,9 @@ export function repeatedKey(json: string): string | undefined {
       while (next < json.length && ' \t\r\n'.includes(json[next] as string)) next++;
       if (!keys || json[next] !== ':') continue;
       const key = JSON.parse(json.slice(start, i + 1)) as string;
-      if (keys.has(key)) return key;
+      if (keys.has(key)) repeated.push(key);
       keys.add(key);
     }
   }
-  return undefined;
+  return repeated;
 }

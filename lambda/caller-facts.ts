@@ -103,10 +103,10 @@ function removableAgent(value: unknown, field: string): string | null {
   return value;
 }
 
-/** A string of 1 to `maxChars` characters. */
+/** A string of 1 to `maxChars` characters, not only spaces. */
 export function text(value: unknown, field: string, maxChars: number): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxChars) {
-    throw new ValidationError(field, `must be a string of 1 to ${maxChars} characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > maxChars) {
+    throw new ValidationError(field, `must be a string of 1 to ${maxChars} characters, not blank`);
   }
   return value;
 }

@@ -1,6 +1,17 @@
 /**
- * Caller numbers: one canonical form for every notation the platform or a CRM uses,
- * and the caller's kind. Pure: no I/O, no configuration beyond what is passed in.
+ * Caller numbers: one canonical form for every notation the platform or a CRM uses, and the
+ * caller's kind. One policy for every door (webhook, admin API, imports):
+ *
+ * - a phone number: digits with the separators people type (spaces, `-`, `.`, `/`, brackets)
+ *   between them, optionally `+` or `00` in front; national numbers (one leading `0`) get
+ *   the default country code;
+ * - an extension: 1-6 digits (`1003`);
+ * - a SIP account: written as a SIP URI, `sip:alice` or `sip:1003@pbx` (a bare word such as
+ *   `alice`, `Infinity`, `null` or `1e5` is none of these);
+ * - anonymous: empty, a withheld marker (`anonymous`, `onbekend`, …) or `*****`, the
+ *   platform's mark of a secret number; never stored, never looked up.
+ *
+ * Pure: no I/O, no configuration beyond what is passed in.
  */
 
 /** What kind of caller a number belongs to. */
@@ -12,7 +23,7 @@ export type Caller =
   | { kind: 'internal'; key: string }
   | { kind: 'anonymous' };
 
-/** A number that is neither a phone number, a SIP account nor a withheld-number marker. */
+/** A number that is neither a phone number, an extension, a SIP account nor a withheld-number marker. */
 export class InvalidNumberError extends Error {
   override name = 'InvalidNumberError';
 }
@@ -31,6 +42,10 @@ const ANONYMOUS_MARKERS = new Set([
   'no caller id',
   'nummer onderdrukt',
 ]);
+/** The platform shows a secret number ("geheim nummer") as asterisks. */
+const SECRET_NUMBER = /^\*+$/;
+/** A number starts with a digit, `+` or an opening bracket; separators only follow digits. */
+const NUMBER = /^\+?\(?\d[\d\s\-./()]*$/;
 
 // E.164 allows at most 15 digits; the shortest national plans give 7 with the country code.
 const MIN_PUBLIC_DIGITS = 7;
@@ -53,27 +68,28 @@ const SEPARATORS = /[\s\-./()]/g;
  */
 export function normalizeCaller(raw: string, defaultCountryCode: string): Caller {
   const text = raw.trim().toLowerCase();
-  if (ANONYMOUS_MARKERS.has(text)) return { kind: 'anonymous' };
+  if (ANONYMOUS_MARKERS.has(text) || SECRET_NUMBER.test(text)) return { kind: 'anonymous' };
 
   const sipUser = /^sips?:([^@;]*)/.exec(text)?.[1];
   if (sipUser !== undefined) {
     const user = decodeSafely(sipUser).trim();
-    if (ANONYMOUS_MARKERS.has(user)) return { kind: 'anonymous' };
-    if (/^\+?[\d\s\-./()]+$/.test(user)) return normalizeCaller(user, defaultCountryCode);
+    if (ANONYMOUS_MARKERS.has(user) || SECRET_NUMBER.test(user)) return { kind: 'anonymous' };
+    if (NUMBER.test(user)) return normalizeCaller(user, defaultCountryCode);
+    if (/^\+?[\s\-./()]*$/.test(user)) throw new InvalidNumberError('has no digits');
     if (SIP_USER.test(user)) return { kind: 'internal', key: `sip:${user}` };
     throw new InvalidNumberError('is not a valid SIP account');
   }
 
-  if (!/^\+?[\d\s\-./()]+$/.test(text)) {
-    if (SIP_USER.test(text) && /[a-z]/.test(text)) return { kind: 'internal', key: `sip:${text}` };
-    throw new InvalidNumberError('is not a phone number, extension or SIP account');
+  if (!NUMBER.test(text)) {
+    if (/^\+?[\s\-./()]*$/.test(text)) throw new InvalidNumberError('has no digits');
+    const hint = SIP_USER.test(text) ? ` (write a SIP account as sip:${text.slice(0, 64)})` : '';
+    throw new InvalidNumberError(`is not a phone number, extension or SIP account${hint}`);
   }
 
   const international = text.startsWith('+') || text.startsWith('00');
   // "+31 (0)15 …" carries the national trunk prefix in brackets; it is not part of the number.
   const withoutTrunk = international ? text.replace(/\(0\)/g, '') : text;
   const digits = withoutTrunk.replace(SEPARATORS, '').replace(/^\+/, '');
-  if (digits === '') throw new InvalidNumberError('has no digits');
 
   let e164: string;
   if (text.startsWith('+')) e164 = digits;

@@ -4,7 +4,7 @@
  */
 import { COMPANY_ID } from './access';
 import type { PlainRequest } from './adapter';
-import { bodyText, isJsonType, mediaType } from './body';
+import { bodyText, isJsonType, mediaType, repeatedKeys } from './body';
 import { HttpError, methodNotAllowed, ValidationError } from './errors';
 
 /** The fields the platform sends, all strings (see shared/callvoip-webhook-app.md). */
@@ -77,6 +77,9 @@ function fromJson(text: string): CallvoipCall {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpError(400, 'body must be a JSON object of the call fields');
   }
+  // As in a form: a call field given twice is refused, not read as its last value.
+  const twice = repeatedKeys(text).find((key) => (CALL_FIELDS as readonly string[]).includes(key));
+  if (twice !== undefined) throw new ValidationError(twice, 'is given more than once');
   return pickFields(value as Record<string, unknown>);
 }
 
@@ -86,25 +89,36 @@ function fromJson(text: string): CallvoipCall {
  * key gets its missing comma. Anything else stays invalid and is reported as first found.
  */
 function parseRepaired(text: string, original: unknown): unknown {
-  const lines = text.split('\n');
-  const pairLine = /^\s*"(?:[^"\\]|\\.)*"\s*:\s*"(?:[^"\\]|\\.)*"\s*$/;
-  const keyStart = /^\s*"(?:[^"\\]|\\.)*"\s*:/;
-  let repaired = false;
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const line = lines[i] as string;
-    if (pairLine.test(line.replace(/\r$/, '')) && keyStart.test(lines[i + 1] as string)) {
-      lines[i] = line.replace(/(\s*)$/, ',$1');
-      repaired = true;
-    }
-  }
-  if (repaired) {
+  const repaired = repairMissingCommas(text);
+  if (repaired !== undefined) {
     try {
-      return JSON.parse(lines.join('\n'));
+      return JSON.parse(repaired);
     } catch {
       // The original error is the one that points at the real defect.
     }
   }
   throw new HttpError(400, describeJsonError(text, original));
+}
+
+const PAIR_LINE = /^"(?:[^"\\]|\\.)*"\s*:\s*"(?:[^"\\]|\\.)*"$/;
+const KEY_START = /^"(?:[^"\\]|\\.)*"\s*:/;
+
+/**
+ * The text with the manual's missing commas added, or undefined when none is missing. Linear
+ * in the text's length: every line is trimmed once, and no pattern can backtrack over a run of spaces.
+ */
+export function repairMissingCommas(text: string): string | undefined {
+  const lines = text.split('\n');
+  let repaired = false;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const line = lines[i] as string;
+    const content = line.trimEnd();
+    if (PAIR_LINE.test(content.trimStart()) && KEY_START.test((lines[i + 1] as string).trimStart())) {
+      lines[i] = `${content},${line.slice(content.length)}`;
+      repaired = true;
+    }
+  }
+  return repaired ? lines.join('\n') : undefined;
 }
 
 function describeJsonError(text: string, error: unknown): string {

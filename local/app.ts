@@ -17,7 +17,7 @@ import { createWebhookHandler } from '../lambda/webhook';
 import { DEMO_COMPANY, type DemoCaller, seedDemoCallers } from './demo';
 import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from './dynamo';
 import { startLocalUrl } from './server';
-import { type LocalState, localDataDir, readState, restoreState, writeState } from './state';
+import { claimDataDir, type LocalState, localDataDir, readState, restoreState, writeState } from './state';
 
 /** The table `npm start` creates. */
 export const LOCAL_TABLE_NAME = 'callvoip-callers';
@@ -35,6 +35,8 @@ export interface StartOptions {
 
 export interface RunningLocal extends LocalState {
   config: Config;
+  /** Where the data and the state file are. */
+  dataDir: string;
   /** Demo callers seeded on this start (none when the table already existed). */
   seeded: DemoCaller[];
   stop(): Promise<void>;
@@ -44,59 +46,68 @@ export interface RunningLocal extends LocalState {
 export async function startLocal(options: StartOptions): Promise<RunningLocal> {
   const dataDir = options.dataDir ?? localDataDir(options.env);
   mkdirSync(dataDir, { recursive: true });
+  const release = claimDataDir(dataDir);
   const previous = readState(dataDir);
   const env = options.env;
   let dynamo: LocalDynamo | undefined;
-  let endpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint) {
-    dynamo = await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynalite') });
-    endpoint = dynamo.endpoint;
+  try {
+    dynamo = env.AWS_ENDPOINT_URL_DYNAMODB
+      ? undefined
+      : await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynalite') });
+    const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || (dynamo?.endpoint as string);
+    useLocalCredentials();
+    const tokens = {
+      webhookToken: env.WEBHOOK_TOKEN || previous?.webhookToken || mintToken().token,
+      adminToken: env.ADMIN_TOKEN || previous?.adminToken || mintToken().token,
+    };
+    const config = localConfig(env, endpoint, tokens);
+    const client = createDynamoClient({
+      region: config.region,
+      endpoint,
+      maxAttempts: config.dynamodbMaxAttempts,
+    });
+    const created = await ensureCallerTable(client, config.tableName);
+    const seeded = created ? await seedDemoCallers(new CallerAdminStore(client, config), Date.now()) : [];
+    const { server, url } = await startLocalUrl(handlersOf(config, client, options.log), options.port);
+    const state: LocalState = { url, endpoint, tableName: config.tableName, comId: DEMO_COMPANY, ...tokens };
+    writeState(dataDir, state);
+    const running = dynamo;
+    return {
+      ...state,
+      config,
+      dataDir,
+      seeded,
+      async stop() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        client.destroy();
+        await running?.close();
+        // In memory nothing outlives the run: the state of the last persistent run comes back.
+        if (options.inMemory) restoreState(dataDir, previous);
+        release();
+      },
+    };
+  } catch (error) {
+    await dynamo?.close();
+    release();
+    throw error;
   }
-  useLocalCredentials();
+}
 
-  const webhookToken = env.WEBHOOK_TOKEN || previous?.webhookToken || mintToken().token;
-  const adminToken = env.ADMIN_TOKEN || previous?.adminToken || mintToken().token;
-  const config = parseConfig({
+/** The functions' configuration from the environment, with the local table, endpoint and tokens. */
+function localConfig(
+  env: Record<string, string | undefined>,
+  endpoint: string,
+  tokens: { webhookToken: string; adminToken: string },
+): Config {
+  return parseConfig({
     ...env,
     TABLE_NAME: env.TABLE_NAME || LOCAL_TABLE_NAME,
     AWS_REGION: env.AWS_REGION || DEFAULTS.region,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    WEBHOOK_TOKEN_SHA256: env.WEBHOOK_TOKEN_SHA256 || sha256Hex(webhookToken),
-    ADMIN_TOKEN_SHA256: env.ADMIN_TOKEN_SHA256 || sha256Hex(adminToken),
+    WEBHOOK_TOKEN_SHA256: env.WEBHOOK_TOKEN_SHA256 || sha256Hex(tokens.webhookToken),
+    ADMIN_TOKEN_SHA256: env.ADMIN_TOKEN_SHA256 || sha256Hex(tokens.adminToken),
   });
-  const client = createDynamoClient({
-    region: config.region,
-    endpoint,
-    maxAttempts: config.dynamodbMaxAttempts,
-  });
-  const adminStore = new CallerAdminStore(client, config);
-  const created = await ensureCallerTable(client, config.tableName);
-  const seeded = created ? await seedDemoCallers(adminStore, Date.now()) : [];
-
-  const { server, url } = await startLocalUrl(handlersOf(config, client, options.log), options.port);
-  const state: LocalState = {
-    url,
-    endpoint,
-    tableName: config.tableName,
-    comId: DEMO_COMPANY,
-    webhookToken,
-    adminToken,
-  };
-  writeState(dataDir, state);
-
-  return {
-    ...state,
-    config,
-    seeded,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      client.destroy();
-      await dynamo?.close();
-      // In memory nothing outlives the run: the state of the last persistent run comes back.
-      if (options.inMemory) restoreState(dataDir, previous);
-    },
-  };
 }
 
 /** Both handlers as their Lambda entries build them, on one client. */

@@ -1,45 +1,99 @@
 /**
  * DynamoDB endpoints that misbehave, for the faults a real DynamoDB cannot be made to show on
- * demand: a tiny HTTP server that hangs, throttles or fails every request, and a closed port.
+ * demand: a tiny HTTP server that hangs, throttles, fails or resets every request (for a
+ * while, forwarding the rest to a real endpoint when asked), and a closed port.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How a stand-in DynamoDB misbehaves. */
-export type Fault = 'hang' | 'throttle' | 'server-error';
+export type Fault = 'hang' | 'throttle' | 'server-error' | 'reset';
 
-/** A tiny HTTP server that answers every DynamoDB request with one fault, counting requests. */
+export interface FaultOptions {
+  fault: Fault;
+  /** Misbehave only during this window, measured from the first request; forward outside it. */
+  window?: { afterMs: number; forMs: number };
+  /** The endpoint requests outside the window go to (dynalite). */
+  forwardTo?: string;
+}
+
+/** A tiny HTTP server that answers DynamoDB requests with a fault, counting requests. */
 export interface FaultyDynamo {
   endpoint: string;
   requestCount(): number;
+  /** Requests answered with the fault. */
+  faultCount(): number;
   close(): Promise<void>;
 }
 
-export async function startFaultyDynamo(fault: Fault): Promise<FaultyDynamo> {
+const ERROR_BODIES = {
+  throttle: {
+    status: 400,
+    body: {
+      __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+      message: 'Rate of requests exceeds the allowed throughput.',
+    },
+  },
+  'server-error': {
+    status: 500,
+    body: {
+      __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+      message: 'Internal server error',
+    },
+  },
+} as const;
+
+/** Starts a faulty endpoint on loopback: every request faults, or only those in `window`. */
+export async function startFaultyDynamo(how: Fault | FaultOptions): Promise<FaultyDynamo> {
+  const options: FaultOptions = typeof how === 'string' ? { fault: how } : how;
   let requests = 0;
-  const server: Server = createServer((request, response) => {
+  let faults = 0;
+  let firstAtMs: number | undefined;
+  const inWindow = () => {
+    if (!options.window) return true;
+    const sinceMs = Date.now() - (firstAtMs as number);
+    return sinceMs >= options.window.afterMs && sinceMs < options.window.afterMs + options.window.forMs;
+  };
+  const server: Server = createServer((incoming, outgoing) => {
     requests++;
-    request.resume();
-    if (fault === 'hang') return;
-    const body =
-      fault === 'throttle'
-        ? {
-            __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
-            message: 'Rate of requests exceeds the allowed throughput.',
-          }
-        : {
-            __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-            message: 'Internal server error',
-          };
-    response.writeHead(fault === 'throttle' ? 400 : 500, { 'content-type': 'application/x-amz-json-1.0' });
-    response.end(JSON.stringify(body));
+    firstAtMs ??= Date.now();
+    if (!inWindow() && options.forwardTo) {
+      const target = new URL(options.forwardTo);
+      const proxied = forward(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+        },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      proxied.on('error', () => outgoing.destroy());
+      incoming.pipe(proxied);
+      return;
+    }
+    faults++;
+    incoming.resume();
+    if (options.fault === 'hang') return;
+    if (options.fault === 'reset') {
+      incoming.socket.destroy();
+      return;
+    }
+    const { status, body } = ERROR_BODIES[options.fault];
+    outgoing.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+    outgoing.end(JSON.stringify(body));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requestCount: () => requests,
+    faultCount: () => faults,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -16,6 +16,9 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 // Function URLs pass these content types as text and base64-encode every other body.
 const TEXT_TYPES = /^(text\/.*|application\/(json|javascript|xml|.*\+json|.*\+xml))$/i;
 
+/** Paths of the admin API; every other path is the webhook's (its URL answers on any path). */
+const ADMIN_PATH = /^\/(handled|callers)(\/|$)/;
+
 /** The handlers a local URL serves. */
 export interface Routes {
   webhook: FunctionUrlHandler;
@@ -96,8 +99,9 @@ export async function startLocalUrl(
   port: number,
   host = '127.0.0.1',
 ): Promise<{ server: Server; url: string }> {
+  // No request may stop the server: whatever a handler or a client does, one request fails.
   const server = createServer((request, response) => {
-    void handle(routes, request, response);
+    handle(routes, request, response).catch(() => response.destroy());
   });
   server.listen(port, host);
   await once(server, 'listening');
@@ -107,25 +111,38 @@ export async function startLocalUrl(
 
 async function handle(routes: Routes, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const receivedAtMs = Date.now();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) {
-      response.writeHead(413, { 'content-type': 'text/plain' }).end('Request Entity Too Large');
-      return;
-    }
-    chunks.push(chunk as Buffer);
+  const body = await readBody(request);
+  if (body === undefined) {
+    response.writeHead(413, { 'content-type': 'text/plain' }).end('Request Entity Too Large');
+    return;
   }
-  const event = toFunctionUrlEvent(request, Buffer.concat(chunks), receivedAtMs);
-  const isAdmin = event.rawPath === '/handled' || event.rawPath.startsWith('/callers/');
+  let event: LambdaFunctionURLEvent;
   try {
-    const result = await (isAdmin ? routes.admin : routes.webhook)(event);
-    writeResult(response, result, event.requestContext.requestId);
+    event = toFunctionUrlEvent(request, body, receivedAtMs);
+  } catch {
+    // A request target no URL can be made of (`http://[/`): AWS refuses it before the function.
+    response.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
+    return;
+  }
+  const route = ADMIN_PATH.test(event.rawPath) ? routes.admin : routes.webhook;
+  try {
+    writeResult(response, await route(event), event.requestContext.requestId);
   } catch {
     // What a Function URL answers when the function itself fails.
     response
       .writeHead(502, { 'content-type': 'application/json' })
       .end('{"Message":"Internal Server Error"}');
   }
+}
+
+/** The body, or undefined when it is over the Function URL limit. Rejects when the client goes away. */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

@@ -20,11 +20,19 @@ export interface SpawnedLocal {
   stop(): Promise<number | null>;
 }
 
+/**
+ * Starts `npm start`: by default its script directly, or with `viaNpm` through npm itself,
+ * process for process as a user's `npm start` runs.
+ */
 export async function spawnLocal(
   env: Record<string, string | undefined>,
   args: string[] = [],
+  options: { viaNpm?: boolean } = {},
 ): Promise<SpawnedLocal> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['local/start.ts', ...args], {
+  const [command, commandArgs] = options.viaNpm
+    ? ['npm', ['start', '--silent', '--', ...args]]
+    : [process.execPath, ['--import', 'tsx', 'local/start.ts', ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

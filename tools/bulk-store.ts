@@ -1,16 +1,20 @@
 /**
- * The caller table in bulk, for the tools: look up many callers at once, write new ones in
- * batches, list a company's callers. Never on the webhook's or the admin API's path.
+ * The caller table in bulk, for the tools: look up many callers at once and list a company's
+ * callers, create callers that do not exist. Never on the webhook's or the admin API's path.
+ * Every write is of one item and conditional, so it never replaces what a call wrote.
  */
 import {
   BatchGetItemCommand,
-  BatchWriteItemCommand,
   type DynamoDBClient,
+  PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { CallerFacts } from '../lambda/caller-facts';
+import type { RequestOptions } from '../lambda/store/admin-store';
 import type { TableOptions } from '../lambda/store/call-recorder';
+import { isConditionFailure } from '../lambda/store/errors';
 import {
+  CALLER_TABLE,
   callerKey,
   callerKeyOf,
   expiresAtSeconds,
@@ -20,6 +24,10 @@ import {
   type StoredCaller,
   toStoredCaller,
 } from '../lambda/store/items';
+import { TOOL_RETRIES, withRetries } from './retry';
+
+/** BatchGetItem reads at most this many keys. */
+const BATCH_GET_KEYS = 100;
 
 /** The caller table as the import and export use it. */
 export class BulkCallerStore {
@@ -29,10 +37,16 @@ export class BulkCallerStore {
   ) {}
 
   /**
-   * The live callers among `keys` (at most 100), for a bulk import to see what exists.
-   * Retries keys DynamoDB left unprocessed.
+   * The live callers among `keys` (at most 100), for an import to see what exists. Retries
+   * keys DynamoDB left unprocessed.
    */
-  async loadCallers(comId: string, keys: string[], nowMs: number): Promise<Map<string, StoredCaller>> {
+  async loadCallers(
+    comId: string,
+    keys: string[],
+    nowMs: number,
+    options: RequestOptions = {},
+  ): Promise<Map<string, StoredCaller>> {
+    if (keys.length > BATCH_GET_KEYS) throw new RangeError(`at most ${BATCH_GET_KEYS} keys at a time`);
     const found = new Map<string, StoredCaller>();
     let pending: Item[] = keys.map((key) => callerKey(comId, key));
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -41,6 +55,7 @@ export class BulkCallerStore {
         new BatchGetItemCommand({
           RequestItems: { [this.table.tableName]: { Keys: pending, ConsistentRead: true } },
         }),
+        options.signal ? { abortSignal: options.signal } : {},
       );
       for (const item of result.Responses?.[this.table.tableName] ?? []) {
         if (isExpired(item, nowMs)) continue;
@@ -53,49 +68,60 @@ export class BulkCallerStore {
   }
 
   /**
-   * Writes callers that do not exist yet, 25 to a BatchWriteItem, retrying unprocessed items
-   * with back-off. Replaces whatever is under those keys: call it only for callers
-   * `loadCallers` did not find. Returns the keys that could not be written.
+   * Creates a caller with these facts if there is no item under its key, in one conditional
+   * PutItem (cheaper than an update). False when an item exists (written meanwhile, or
+   * expired): merge into it instead. Null facts are left out.
    */
-  async putNewCallers(
+  async createCaller(
     comId: string,
-    callers: { callerKey: string; facts: CallerFacts }[],
+    key: string,
+    facts: CallerFacts,
     nowMs: number,
-  ): Promise<string[]> {
-    let pending = callers.map(({ callerKey: key, facts }) => {
-      const item: Item = {
-        ...callerKey(comId, key),
-        comId: { S: comId },
-        calls: { N: '0' },
-        expiresAt: { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
-      };
-      for (const [name, value] of Object.entries(facts)) {
-        if (value === null || value === undefined) continue;
-        item[name] = typeof value === 'number' ? { N: String(value) } : { S: value };
-      }
-      return { PutRequest: { Item: item } };
-    });
-    for (let attempt = 0; pending.length > 0 && attempt < 6; attempt++) {
-      if (attempt > 0) await backOff(attempt);
-      const result = await this.client.send(
-        new BatchWriteItemCommand({ RequestItems: { [this.table.tableName]: pending } }),
-      );
-      pending = (result.UnprocessedItems?.[this.table.tableName] ?? []) as typeof pending;
+    options: RequestOptions = {},
+  ): Promise<boolean> {
+    const item: Item = {
+      ...callerKey(comId, key),
+      comId: { S: comId },
+      [CALLER_TABLE.ttlAttribute]: { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
+    };
+    for (const [name, value] of Object.entries(facts)) {
+      if (value === null || value === undefined) continue;
+      item[name] = typeof value === 'number' ? { N: String(value) } : { S: value };
     }
-    return pending.map((request) => callerKeyOf(request.PutRequest.Item, comId));
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: item,
+          ConditionExpression: `attribute_not_exists(${CALLER_TABLE.partitionKey})`,
+        }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
-  /** Every live caller of a company, for export. Scans the table: an administration task, never the hot path. */
+  /**
+   * Every live caller of a company, for export, page by page (each page retried). Scans the
+   * table: an administration task, never the hot path.
+   */
   async *listCallers(comId: string, nowMs: number): AsyncGenerator<StoredCaller> {
     let startKey: Item | undefined;
     do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.table.tableName,
-          FilterExpression: 'comId = :comId',
-          ExpressionAttributeValues: { ':comId': { S: comId } },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+      const from = startKey;
+      const page = await withRetries(TOOL_RETRIES, (signal) =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.table.tableName,
+            FilterExpression: 'comId = :comId',
+            ExpressionAttributeValues: { ':comId': { S: comId } },
+            ...(from ? { ExclusiveStartKey: from } : {}),
+          }),
+          { abortSignal: signal },
+        ),
       );
       for (const item of page.Items ?? []) {
         if (isExpired(item, nowMs) || !isCallerOf(item, comId)) continue;

@@ -4,13 +4,17 @@
  * what it does under `--help`.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { FACT_FIELDS, factsOf, storableCallerKey, withAgentTime } from '../lambda/caller-facts';
 import { DEFAULTS } from '../lambda/config';
 import { displayNumber } from '../lambda/numbers';
 import type { StoredCaller } from '../lambda/store/items';
 import { CliError, program, runTool, wholeNumber } from './cli';
-import { ImportFileError, planImport, runImport } from './import';
+import { decodeFile, ENCODINGS, type Encoding } from './csv';
+import { EXPORT_HEADER, exportLine } from './export';
+import { ImportFileError, planImport } from './import';
+import { runImport } from './import-writer';
+import { TOOL_RETRIES } from './retry';
 import { type CallerTables, openTables, type TableFlags } from './tables';
 
 async function main(): Promise<void> {
@@ -35,12 +39,18 @@ async function main(): Promise<void> {
       "the deployment's retentionDays: written callers expire this long after",
       wholeNumber('--retention-days', 1, 3650),
       DEFAULTS.retentionDays,
+    )
+    .option(
+      '--timeout <ms>',
+      'give each DynamoDB request up after this long, then retry it',
+      wholeNumber('--timeout', 100, 60_000),
+      TOOL_RETRIES.timeoutMs,
     );
 
   /** Runs a subcommand's work on the tables its flags name, with errors a user can act on. */
   const withTables = (command: Command, work: Work) =>
     command.action(async (...args: unknown[]) => {
-      const flags = command.optsWithGlobals<TableFlags & FactFlags>();
+      const flags = command.optsWithGlobals<TableFlags & FactFlags & ImportFlags>();
       const tables = openTables(flags);
       try {
         await work(tables, String(args[0] ?? ''), flags);
@@ -52,7 +62,12 @@ async function main(): Promise<void> {
     });
 
   withTables(
-    cli.command('import <file>').description('merge a CRM export (CSV with a header row, or JSON lines)'),
+    cli
+      .command('import <file>')
+      .description('merge a CRM export (CSV with a header row, or JSON lines)')
+      .addOption(
+        new Option('--encoding <encoding>', 'how the file is encoded').choices(ENCODINGS).default('auto'),
+      ),
     importFile,
   );
   withTables(cli.command('get <number>').description('print what is stored about a caller'), getCaller);
@@ -73,8 +88,11 @@ async function main(): Promise<void> {
 }
 
 type FactFlags = Partial<Record<(typeof FACT_FIELDS)[number], string>>;
+interface ImportFlags {
+  encoding: Encoding;
+}
 /** A subcommand: the tables, its one argument (a file or a number; '' for none) and the flags. */
-type Work = (tables: CallerTables, argument: string, flags: FactFlags) => Promise<void>;
+type Work = (tables: CallerTables, argument: string, flags: FactFlags & ImportFlags) => Promise<void>;
 
 const FACT_HELP: Record<(typeof FACT_FIELDS)[number], string> = {
   openInvoices: 'unpaid invoices (a whole number)',
@@ -84,30 +102,39 @@ const FACT_HELP: Record<(typeof FACT_FIELDS)[number], string> = {
   name: "the caller's name",
 };
 
-async function importFile(tables: CallerTables, file: string): Promise<void> {
+async function importFile(tables: CallerTables, file: string, flags: FactFlags & ImportFlags): Promise<void> {
   const started = performance.now();
   const nowMs = Date.now();
-  const plan = planImport(readFileSync(file, 'utf8'), tables.country, nowMs);
+  const { text, encoding } = decodeFile(readFileSync(file), flags.encoding);
+  const plan = planImport(text, tables.country, nowMs);
+  if (encoding === 'windows-1252') console.error('read as Windows-1252 (not valid UTF-8)');
   const showProgress = process.stderr.isTTY && plan.rows.length >= 1000;
   const result = await runImport(plan, tables, tables.comId, {
     nowMs,
+    retry: tables.retry,
     onProgress: (done, total) => {
-      if (showProgress && (done % 250 === 0 || done === total))
-        process.stderr.write(`\rimporting ${done}/${total}`);
+      if (showProgress) process.stderr.write(`\rimporting ${done}/${total}`);
     },
   });
   if (showProgress) process.stderr.write('\n');
   for (const { line, reason } of result.rejected) console.error(`line ${line}: rejected: ${reason}`);
-  for (const { line, firstLine } of result.duplicates)
+  for (const { line, firstLine } of result.duplicates) {
     console.error(`line ${line}: duplicate of line ${firstLine}, skipped`);
+  }
   for (const { line, reason } of result.failed) console.error(`line ${line}: failed to write: ${reason}`);
   if (result.ignoredColumns.length) console.error(`ignored columns: ${result.ignoredColumns.join(', ')}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `imported ${result.imported}, unchanged ${result.unchanged}, rejected ${result.rejected.length}, ` +
-      `duplicates ${result.duplicates.length}, failed ${result.failed.length} in ${seconds} s`,
+    `written ${result.written}, unchanged ${result.unchanged}, rejected ${result.rejected.length}, ` +
+      `duplicates ${result.duplicates.length}, failed ${result.failed.length}, ` +
+      `not attempted ${result.notAttempted} in ${seconds} s`,
   );
-  if (result.failed.length) process.exitCode = 1;
+  if (result.failed.length > 0 || result.notAttempted > 0) {
+    console.error(
+      'not everything was written: run the same import again to finish (written rows are skipped)',
+    );
+    process.exitCode = 1;
+  }
 }
 
 async function getCaller(tables: CallerTables, number: string): Promise<void> {
@@ -140,20 +167,9 @@ async function deleteCaller(tables: CallerTables, number: string): Promise<void>
 }
 
 async function exportCallers(tables: CallerTables): Promise<void> {
-  console.log('number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt');
-  for await (const caller of tables.bulk.listCallers(tables.comId, Date.now())) {
-    const cells = [
-      displayNumber(caller.callerKey),
-      caller.openInvoices,
-      caller.ticketAgent,
-      caller.lastAgent,
-      caller.lastAgentAt === undefined ? undefined : new Date(caller.lastAgentAt).toISOString(),
-      caller.name,
-      caller.calls,
-      caller.lastCallAt === undefined ? undefined : new Date(caller.lastCallAt).toISOString(),
-    ];
-    console.log(cells.map(csvCell).join(','));
-  }
+  console.log(EXPORT_HEADER);
+  for await (const caller of tables.bulk.listCallers(tables.comId, Date.now()))
+    console.log(exportLine(caller));
 }
 
 function keyOf(tables: CallerTables, number: string): string {
@@ -162,11 +178,6 @@ function keyOf(tables: CallerTables, number: string): string {
 
 function printCaller(caller: StoredCaller): void {
   console.log(JSON.stringify({ ...caller, number: displayNumber(caller.callerKey) }, null, 2));
-}
-
-function csvCell(value: string | number | undefined): string {
-  const text = value === undefined ? '' : String(value);
-  return /[",\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 runTool('callers', async () => {

@@ -1,20 +1,14 @@
 /**
- * Importing a CRM export: CSV with a header row or JSON lines, every Dutch number notation,
- * bad rows rejected with their line and reason, duplicates reported, good rows merged into
- * the caller table. Safe to run again: a merge sets the same facts.
+ * Reading a CRM export into rows to write: CSV with a header row (any encoding and separator
+ * `csv.ts` reads) or JSON lines, every Dutch number notation, bad rows rejected with their
+ * line and reason, duplicates reported. Pure: writing is `import-writer.ts`.
  */
-import { type CallerFacts, factsOf, withAgentTime } from '../lambda/caller-facts';
+import { type CallerFacts, factsOf } from '../lambda/caller-facts';
 import { ValidationError } from '../lambda/errors';
 import { InvalidNumberError, normalizeCaller } from '../lambda/numbers';
-import type { CallerAdminStore } from '../lambda/store/admin-store';
-import type { StoredCaller } from '../lambda/store/items';
-import type { BulkCallerStore } from './bulk-store';
+import { ImportFileError, readCsv, restored } from './csv';
 
-/** The stores an import writes through: batches for new callers, single merges for known ones. */
-export interface ImportStores {
-  bulk: BulkCallerStore;
-  admin: CallerAdminStore;
-}
+export { ImportFileError };
 
 /** One good row, ready to write. */
 export interface ImportRow {
@@ -23,210 +17,133 @@ export interface ImportRow {
   facts: CallerFacts;
 }
 
+/** A row that is not written, and why. */
+export interface RejectedRow {
+  line: number;
+  reason: string;
+}
+
 export interface ImportPlan {
   rows: ImportRow[];
-  rejected: { line: number; reason: string }[];
+  rejected: RejectedRow[];
   duplicates: { line: number; firstLine: number }[];
   /** Columns of the header that mean nothing to us (left alone). */
   ignoredColumns: string[];
 }
 
-export interface ImportResult extends ImportPlan {
-  /** Rows written: new callers and callers whose facts changed. */
-  imported: number;
-  /** Rows whose facts were already stored as they are. */
-  unchanged: number;
-  failed: { line: number; reason: string }[];
-}
+/** Header names (lower case) → the field they fill. */
+const COLUMNS = new Map<string, string>([
+  ['number', 'number'],
+  ['phone', 'number'],
+  ['phonenumber', 'number'],
+  ['caller_number', 'number'],
+  ['telefoon', 'number'],
+  ['telefoonnummer', 'number'],
+  ['openinvoices', 'openInvoices'],
+  ['open_invoices', 'openInvoices'],
+  ['ticketagent', 'ticketAgent'],
+  ['ticket_agent', 'ticketAgent'],
+  ['lastagent', 'lastAgent'],
+  ['last_agent', 'lastAgent'],
+  ['lastagentat', 'lastAgentAt'],
+  ['last_agent_at', 'lastAgentAt'],
+  ['name', 'name'],
+  ['naam', 'name'],
+]);
 
-/** A file that cannot be imported at all (not a bad row: those are rejected one by one). */
-export class ImportFileError extends Error {
-  override name = 'ImportFileError';
-}
+/** A record as read, before validation: field → value (no prototype: a column may be called anything). */
+type Fields = Record<string, unknown>;
 
-const COLUMNS: Record<string, string> = {
-  number: 'number',
-  phone: 'number',
-  phonenumber: 'number',
-  caller_number: 'number',
-  telefoon: 'number',
-  telefoonnummer: 'number',
-  openinvoices: 'openInvoices',
-  open_invoices: 'openInvoices',
-  ticketagent: 'ticketAgent',
-  ticket_agent: 'ticketAgent',
-  lastagent: 'lastAgent',
-  last_agent: 'lastAgent',
-  lastagentat: 'lastAgentAt',
-  last_agent_at: 'lastAgentAt',
-  name: 'name',
-  naam: 'name',
-};
+interface RawRecords {
+  rows: { line: number; fields: Fields; error?: string }[];
+  ignoredColumns: string[];
+}
 
 /**
- * Reads a CSV (`,`, `;` or tab separated, with a header row) or JSON lines file into rows.
- * In a CSV an empty cell removes that fact (a closed ticket, paid invoices); a column the
- * file does not have leaves the fact as it is.
+ * Reads a CSV or JSON lines text into rows. In a CSV an empty cell removes that fact (a
+ * closed ticket, paid invoices); a column the file does not have leaves the fact as it is.
+ * @throws ImportFileError for a file without a number column or with broken quoting.
  */
 export function planImport(text: string, defaultCountryCode: string, nowMs: number): ImportPlan {
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split('\n').find((line) => line.trim() !== '') ?? '';
-  const records = firstLine.trimStart().startsWith('{') ? jsonLines(body) : csvRecords(body);
+  const firstLine = text.split(/\r\n|\r|\n/).find((line) => line.trim() !== '') ?? '';
+  const records = firstLine.trimStart().startsWith('{') ? jsonLines(text) : csvRecords(text);
   const plan: ImportPlan = { rows: [], rejected: [], duplicates: [], ignoredColumns: records.ignoredColumns };
   const firstLineOf = new Map<string, number>();
   for (const { line, fields, error } of records.rows) {
     try {
       if (error) throw new ValidationError(undefined, error);
       const { number, ...rest } = fields;
-      if (typeof number !== 'string' || number.trim() === '')
-        throw new ValidationError(undefined, 'number is empty');
-      const caller = normalizeCaller(number, defaultCountryCode);
-      if (caller.kind === 'anonymous')
-        throw new ValidationError(undefined, `number "${number}" is anonymous`);
-      // A CRM's number column holds numbers; a bare word is a data error, not a SIP account.
-      if (caller.key.startsWith('sip:') && !/^sips?:/i.test(number.trim())) {
-        throw new InvalidNumberError('is not a phone number or extension (write SIP accounts as sip:user)');
-      }
+      const callerKey = importedCallerKey(number, defaultCountryCode);
       const facts = factsOf(rest, nowMs);
-      const seenAt = firstLineOf.get(caller.key);
+      const seenAt = firstLineOf.get(callerKey);
       if (seenAt !== undefined) {
         plan.duplicates.push({ line, firstLine: seenAt });
         continue;
       }
-      firstLineOf.set(caller.key, line);
-      plan.rows.push({ line, callerKey: caller.key, facts });
+      firstLineOf.set(callerKey, line);
+      plan.rows.push({ line, callerKey, facts });
     } catch (error) {
-      if (error instanceof InvalidNumberError) {
-        plan.rejected.push({
-          line,
-          reason: `number "${String(fields.number).slice(0, 40)}" ${error.message}`,
-        });
-      } else if (error instanceof ValidationError) {
-        plan.rejected.push({ line, reason: error.columnMessage });
-      } else {
-        throw error;
-      }
+      if (!(error instanceof ValidationError)) throw error;
+      plan.rejected.push({ line, reason: error.columnMessage });
     }
   }
   return plan;
 }
 
 /**
- * Writes the plan's rows. Looks each hundred up at once; callers we do not hold yet go in
- * with BatchWriteItem (25 a request, unprocessed items retried), callers whose facts
- * changed are merged one by one (`concurrency` at a time, so their call history stays),
- * and rows that change nothing are not written at all: running the same file again is cheap.
- *
- * A caller's first call landing between the look-up and the batch write of that same
- * caller is overwritten by the import; the cost is one call of history, never a fact.
+ * The caller key of a number column, by the numbers policy of `lambda/numbers.ts` and one rule
+ * more for files: digits without `+`, `00` or a leading `0` that do not start with the country
+ * code are a number whose leading zero a spreadsheet dropped (`612345678` for `0612345678`),
+ * never an international number to store under a wrong key.
  */
-export async function runImport(
-  plan: ImportPlan,
-  stores: ImportStores,
-  comId: string,
-  options: { nowMs: number; concurrency?: number; onProgress?: (done: number, total: number) => void },
-): Promise<ImportResult> {
-  const concurrency = options.concurrency ?? 16;
-  const result: ImportResult = { ...plan, imported: 0, unchanged: 0, failed: [] };
-  let done = 0;
-  const progress = (count: number) => {
-    done += count;
-    options.onProgress?.(done, plan.rows.length);
-  };
-  for (let start = 0; start < plan.rows.length; start += LOOKUP_BATCH) {
-    const chunk = plan.rows.slice(start, start + LOOKUP_BATCH);
-    const existing = await stores.bulk.loadCallers(
-      comId,
-      chunk.map((row) => row.callerKey),
-      options.nowMs,
+export function importedCallerKey(value: unknown, defaultCountryCode: string): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ValidationError(undefined, 'number is empty');
+  const shown = `number "${maskDigits(value.trim().slice(0, 40))}"`;
+  let caller: ReturnType<typeof normalizeCaller>;
+  try {
+    caller = normalizeCaller(value, defaultCountryCode);
+  } catch (error) {
+    if (error instanceof InvalidNumberError)
+      throw new ValidationError(undefined, `${shown} ${error.message}`);
+    throw error;
+  }
+  if (caller.kind === 'anonymous') {
+    const secret = /^\*+$/.test(value.trim());
+    throw new ValidationError(
+      undefined,
+      secret ? `${shown} is a secret number (never stored)` : `${shown} is anonymous`,
     );
-    const fresh: ImportRow[] = [];
-    const changed: ImportRow[] = [];
-    let unchanged = 0;
-    for (const row of chunk) {
-      const current = existing.get(row.callerKey);
-      const facts = current
-        ? changedFacts(row.facts, current, options.nowMs)
-        : withAgentTime(row.facts, options.nowMs);
-      if (!current) fresh.push({ ...row, facts });
-      else if (Object.keys(facts).length > 0) changed.push({ ...row, facts });
-      else unchanged++;
-    }
-    result.unchanged += unchanged;
-    progress(unchanged);
-    const writes: Promise<void>[] = [];
-    for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
-      const batch = fresh.slice(i, i + WRITE_BATCH);
-      writes.push(
-        stores.bulk.putNewCallers(comId, batch, options.nowMs).then(
-          (unwritten) => {
-            for (const row of batch) {
-              if (unwritten.includes(row.callerKey))
-                result.failed.push({ line: row.line, reason: 'not written after retries' });
-              else result.imported++;
-            }
-            progress(batch.length);
-          },
-          (error: unknown) => {
-            for (const row of batch) result.failed.push({ line: row.line, reason: errorName(error) });
-            progress(batch.length);
-          },
-        ),
-      );
-    }
-    let next = 0;
-    const merge = async () => {
-      while (next < changed.length) {
-        const row = changed[next++] as ImportRow;
-        try {
-          await stores.admin.mergeFacts(comId, row.callerKey, row.facts, options.nowMs);
-          result.imported++;
-        } catch (error) {
-          result.failed.push({ line: row.line, reason: errorName(error) });
-        }
-        progress(1);
-      }
-    };
-    writes.push(...Array.from({ length: Math.min(concurrency, changed.length) }, merge));
-    await Promise.all(writes);
   }
-  result.failed.sort((a, b) => a.line - b.line);
-  return result;
-}
-
-const LOOKUP_BATCH = 100;
-const WRITE_BATCH = 25;
-
-/**
- * The facts of a row that differ from what is stored. A last agent is compared with its time
- * only when the file gives one; a changed agent without one was handled "now".
- */
-function changedFacts(facts: CallerFacts, current: StoredCaller, nowMs: number): CallerFacts {
-  const changed: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(facts)) {
-    if ((value ?? undefined) !== current[name as keyof StoredCaller]) changed[name] = value;
+  const digits = value.trim();
+  if (
+    caller.kind === 'public' &&
+    /^[1-9][\d\s\-./()]*$/.test(digits) &&
+    !caller.key.startsWith(defaultCountryCode)
+  ) {
+    throw new ValidationError(
+      undefined,
+      `${shown} has lost its leading zero (did you mean it with a 0 in front?): Excel drops leading zeros, ` +
+        'format the column as text; write international numbers with + or 00',
+    );
   }
-  if (!('lastAgent' in changed) && !('lastAgentAt' in changed)) return changed as CallerFacts;
-  const { lastAgentAt } = facts;
-  return withAgentTime(
-    { ...changed, lastAgent: facts.lastAgent, ...(lastAgentAt === undefined ? {} : { lastAgentAt }) },
-    nowMs,
-  );
+  return caller.key;
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : String(error);
-}
-
-interface RawRecords {
-  rows: { line: number; fields: Record<string, unknown>; error?: string }[];
-  ignoredColumns: string[];
+/** A number as the terminal may show it: like the log, its last four digits hidden. */
+export function maskDigits(text: string): string {
+  let hide = 4;
+  return [...text]
+    .reverse()
+    .map((char) => (/\d/.test(char) && hide-- > 0 ? '*' : char))
+    .reverse()
+    .join('');
 }
 
 function jsonLines(text: string): RawRecords {
   const rows: RawRecords['rows'] = [];
   const ignored = new Set<string>();
-  text.split('\n').forEach((raw, index) => {
+  text.split(/\r\n|\n/).forEach((raw, index) => {
     if (raw.trim() === '') return;
     const line = index + 1;
     let value: unknown;
@@ -240,27 +157,33 @@ function jsonLines(text: string): RawRecords {
       rows.push({ line, fields: {}, error: 'a line must be a JSON object' });
       return;
     }
-    const fields: Record<string, unknown> = {};
+    const fields: Fields = Object.create(null);
     for (const [key, field] of Object.entries(value)) {
-      const column = COLUMNS[key.toLowerCase()];
+      const column = COLUMNS.get(key.toLowerCase());
       if (!column) ignored.add(key);
-      else
-        fields[column] =
-          column === 'openInvoices' && typeof field === 'string' && field !== '' ? Number(field) : field;
+      else fields[column] = jsonField(column, field);
     }
     rows.push({ line, fields });
   });
   return { rows, ignoredColumns: [...ignored] };
 }
 
+/** A JSON value as the facts expect it: a number as a number's text, a count given as digits as a count. */
+function jsonField(column: string, value: unknown): unknown {
+  if (column === 'number' && typeof value === 'number') return String(value);
+  if (column === 'openInvoices' && typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 function csvRecords(text: string): RawRecords {
-  const table = parseCsv(text);
+  const table = readCsv(text);
   const header = table.shift();
   if (!header) throw new ImportFileError('the file is empty');
-  const columns = header.cells.map((cell) => COLUMNS[cell.trim().toLowerCase()]);
+  const columns = header.cells.map((cell) => COLUMNS.get(cell.trim().toLowerCase()));
   if (!columns.includes('number')) {
     throw new ImportFileError(
-      `the header row has no number column; expected one of: number, phone, caller_number (and openInvoices, ticketAgent, lastAgent, name)`,
+      'the header row has no number column; expected one of: number, phone, caller_number, telefoon ' +
+        '(and openInvoices, ticketAgent, lastAgent, lastAgentAt, name)',
     );
   }
   const ignoredColumns = header.cells.filter((_, index) => !columns[index]).map((cell) => cell.trim());
@@ -271,16 +194,9 @@ function csvRecords(text: string): RawRecords {
       rows.push({ line, fields: {}, error: `has ${cells.length} cells, the header ${header.cells.length}` });
       continue;
     }
-    const fields: Record<string, unknown> = {};
+    const fields: Fields = Object.create(null);
     columns.forEach((column, index) => {
-      if (!column) return;
-      const cell = (cells[index] ?? '').trim();
-      if (column === 'number') fields.number = cell;
-      else if (cell === '') fields[column] = null;
-      else if (column === 'openInvoices') fields[column] = /^\d+$/.test(cell) ? Number(cell) : cell;
-      else if (column === 'lastAgentAt')
-        fields[column] = /^\d+$/.test(cell) ? cell : Date.parse(cell) || cell;
-      else fields[column] = cell;
+      if (column) fields[column] = csvField(column, restored(cells[index] ?? ''));
     });
     if (fields.lastAgentAt === null) delete fields.lastAgentAt;
     rows.push({ line, fields });
@@ -288,51 +204,11 @@ function csvRecords(text: string): RawRecords {
   return { rows, ignoredColumns };
 }
 
-/** RFC 4180 CSV with the delimiter taken from the header row; quoted cells may hold delimiters, quotes and newlines. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const headerLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
-  const delimiter = [';', '\t', ','].reduce((best, candidate) =>
-    headerLine.split(candidate).length > headerLine.split(best).length ? candidate : best,
-  );
-  const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        if (char === '\n') line++;
-        cell += char;
-      }
-    } else if (char === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-    } else if (char === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      records.push({ line: recordLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      recordLine = line;
-    } else {
-      cell += char;
-    }
-  }
-  if (cell !== '' || cells.length > 0) {
-    cells.push(cell);
-    records.push({ line: recordLine, cells });
-  }
-  return records;
+/** A CSV cell as the facts expect it: empty removes the fact; counts and times are read as numbers. */
+function csvField(column: string, cell: string): unknown {
+  if (column === 'number') return cell;
+  if (cell.trim() === '') return null;
+  if (column === 'openInvoices') return /^\d+$/.test(cell.trim()) ? Number(cell.trim()) : cell;
+  if (column === 'lastAgentAt') return /^\d+$/.test(cell.trim()) ? cell.trim() : Date.parse(cell) || cell;
+  return cell;
 }

@@ -12,6 +12,7 @@ import { useLocalCredentials } from '../local/dynamo';
 import { readState } from '../local/state';
 import { BulkCallerStore } from './bulk-store';
 import { awsSetupProblem, CliError, isNotListening, notRunning } from './cli';
+import { type RetryPolicy, TOOL_RETRIES } from './retry';
 
 /** Flags every table-using command takes. */
 export interface TableFlags {
@@ -20,6 +21,8 @@ export interface TableFlags {
   country: string;
   /** The deployment's RETENTION_DAYS, so writes expire as the functions' do. */
   retentionDays: number;
+  /** Each DynamoDB request is given up after this long (then retried). */
+  timeout: number;
 }
 
 /** The stores of one table, for one company. */
@@ -29,6 +32,8 @@ export interface CallerTables {
   bulk: BulkCallerStore;
   comId: string;
   country: string;
+  /** How each request is timed out and retried. */
+  retry: RetryPolicy;
   /** The error to show for a failure: a stopped `npm start` or missing AWS set-up in words. */
   explain(error: unknown): unknown;
   close(): void;
@@ -66,6 +71,7 @@ export function openTables(flags: TableFlags): CallerTables {
     bulk: new BulkCallerStore(client, table),
     comId,
     country: flags.country,
+    retry: { ...TOOL_RETRIES, timeoutMs: flags.timeout },
     explain(error) {
       if (local && isNotListening(error)) return notRunning(local.url);
       return awsSetupProblem(error) ?? error;

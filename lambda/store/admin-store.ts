@@ -29,6 +29,16 @@ import {
 /** Writes that lose a race try again from what the table then holds. */
 const MAX_TRIES = 5;
 
+/** Per-request options of the writes the tools make in bulk. */
+export interface RequestOptions {
+  /** Aborts the requests (a timeout of the caller's choosing). */
+  signal?: AbortSignal;
+}
+
+function sendOptions(options: RequestOptions): { abortSignal?: AbortSignal } {
+  return options.signal ? { abortSignal: options.signal } : {};
+}
+
 /** Whether a handled-call report changed the record or was already known. */
 export type HandledOutcome = 'recorded' | 'duplicate' | 'older';
 
@@ -58,7 +68,13 @@ export class CallerAdminStore {
    * Merges CRM facts into the caller's item (creating it) and returns the result. An expired
    * item is erased first, so stale facts and counts do not come back to life.
    */
-  async mergeFacts(comId: string, key: string, facts: CallerFacts, nowMs: number): Promise<StoredCaller> {
+  async mergeFacts(
+    comId: string,
+    key: string,
+    facts: CallerFacts,
+    nowMs: number,
+    options: RequestOptions = {},
+  ): Promise<StoredCaller> {
     const set = ['expiresAt = :expires', 'comId = :comId'];
     const remove: string[] = [];
     const values: Item = {
@@ -87,7 +103,9 @@ export class CallerAdminStore {
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',
     });
-    const result = await this.writeLive(comId, key, nowMs, () => this.client.send(command));
+    const result = await this.writeLive(comId, key, nowMs, options, () =>
+      this.client.send(command, sendOptions(options)),
+    );
     return toStoredCaller(result?.Attributes ?? {}, comId, key);
   }
 
@@ -100,6 +118,7 @@ export class CallerAdminStore {
     key: string,
     report: HandledReport,
     nowMs: number,
+    options: RequestOptions = {},
   ): Promise<HandledOutcome> {
     const command = new UpdateItemCommand({
       TableName: this.table.tableName,
@@ -117,17 +136,12 @@ export class CallerAdminStore {
       },
     });
     let outcome: HandledOutcome = 'recorded';
-    await this.writeLive(
-      comId,
-      key,
-      nowMs,
-      () => this.client.send(command),
-      (current) => {
-        if (isRememberedReport(current, report.uuid)) outcome = 'duplicate';
-        else if (Number(current.lastAgentAt?.N ?? 0) > report.atMs) outcome = 'older';
-        return outcome !== 'recorded';
-      },
-    );
+    const send = () => this.client.send(command, sendOptions(options));
+    await this.writeLive(comId, key, nowMs, options, send, (current) => {
+      if (isRememberedReport(current, report.uuid)) outcome = 'duplicate';
+      else if (Number(current.lastAgentAt?.N ?? 0) > report.atMs) outcome = 'older';
+      return outcome !== 'recorded';
+    });
     return outcome;
   }
 
@@ -146,13 +160,14 @@ export class CallerAdminStore {
     return result.Attributes !== undefined && !isExpired(result.Attributes, nowMs);
   }
 
-  private async getItem(comId: string, key: string): Promise<Item | undefined> {
+  private async getItem(comId: string, key: string, options: RequestOptions = {}): Promise<Item | undefined> {
     const result = await this.client.send(
       new GetItemCommand({
         TableName: this.table.tableName,
         Key: callerKey(comId, key),
         ConsistentRead: true,
       }),
+      sendOptions(options),
     );
     return result.Item;
   }
@@ -167,6 +182,7 @@ export class CallerAdminStore {
     comId: string,
     key: string,
     nowMs: number,
+    options: RequestOptions,
     send: () => Promise<T>,
     settled: (current: Item) => boolean = () => false,
   ): Promise<T | undefined> {
@@ -176,15 +192,20 @@ export class CallerAdminStore {
       } catch (error) {
         if (!isConditionFailure(error) || tries === MAX_TRIES) throw error;
       }
-      const current = await this.getItem(comId, key);
+      const current = await this.getItem(comId, key, options);
       if (!current) continue;
-      if (isExpired(current, nowMs)) await this.eraseExpired(comId, key, current);
+      if (isExpired(current, nowMs)) await this.eraseExpired(comId, key, current, options);
       else if (settled(current)) return undefined;
     }
   }
 
   /** Deletes an expired item, unless another writer already replaced it. */
-  private async eraseExpired(comId: string, key: string, expired: Item): Promise<void> {
+  private async eraseExpired(
+    comId: string,
+    key: string,
+    expired: Item,
+    options: RequestOptions,
+  ): Promise<void> {
     try {
       await this.client.send(
         new DeleteItemCommand({
@@ -193,6 +214,7 @@ export class CallerAdminStore {
           ConditionExpression: 'expiresAt = :seen',
           ExpressionAttributeValues: { ':seen': expired.expiresAt ?? { N: '0' } },
         }),
+        sendOptions(options),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;

@@ -38,9 +38,10 @@ interface ErrorShape {
  */
 export function classifyStoreError(error: unknown): StoreFailure {
   const code = networkCode(error);
-  if (code && UNREACHABLE.has(code)) return 'unreachable';
-  if (code && RESET.has(code)) return 'connection-reset';
   const e = (error ?? {}) as ErrorShape;
+  if (code && UNREACHABLE.has(code)) return 'unreachable';
+  // Node's own words for a connection the server dropped, kept when the SDK re-wraps the error.
+  if ((code && RESET.has(code)) || /socket hang up/.test(e.message ?? '')) return 'connection-reset';
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || code === 'ETIMEDOUT') return 'timeout';
   if (e.name && THROTTLING.has(e.name)) return 'throttled';
   if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return 'server-error';

@@ -212,6 +212,11 @@ describe('the admin API', () => {
     });
   });
 
+  it('logs why it refused a method', async () => {
+    await api.admin('PATCH', '/callers/0612345678', { body: {} });
+    expect(api.adminLogs.at(-1)).toMatchObject({ status: 405, reason: 'method-not-allowed' });
+  });
+
   it('logs each request with a masked caller', async () => {
     await api.admin('PUT', '/callers/0612345678', { body: { openInvoices: 1 } });
     expect(api.adminLogs.at(-1)).toMatchObject({

@@ -28,6 +28,8 @@ describe('when DynamoDB misbehaves the webhook answers the fallback', () => {
     ['server-error', {}, ['server-error', 'timeout']],
     ['throttle', { DYNAMODB_MAX_ATTEMPTS: '1', BELPLAN_TIMEOUT_MS: '10000' }, ['throttled']],
     ['server-error', { DYNAMODB_MAX_ATTEMPTS: '1', BELPLAN_TIMEOUT_MS: '10000' }, ['server-error']],
+    // The SDK renames a reset connection TimeoutError; it is still a broken connection, not slowness.
+    ['reset', {}, ['connection-reset']],
   ])('%s (%j), well before the belplan gives up', async (fault, env, causes) => {
     fake = await startFaultyDynamo(fault);
     const webhook = await webhookUnderTest(fake.endpoint, {

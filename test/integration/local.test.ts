@@ -161,7 +161,7 @@ describe('npm start, called over real HTTP', () => {
       'Telefoon;Open invoices;TicketAgent\n+31 6 55555555;3;\n06-66666666;;1020\n(010) 123 45 67;0;\nnonsense;1;\n',
     );
     const { stdout, stderr } = await callersCli('import', file);
-    expect(stdout).toContain('imported 3, unchanged 0, rejected 1, duplicates 0, failed 0');
+    expect(stdout).toContain('written 3, unchanged 0, rejected 1, duplicates 0, failed 0, not attempted 0');
     expect(stderr).toContain('line 5: rejected: number "nonsense"');
     expect(stderr).toContain('ignored columns: Open invoices');
     expect((await call('0655555555')).answer).toBe('default');
@@ -187,7 +187,7 @@ describe('npm start, called over real HTTP', () => {
     const exported = join(dataDir, 'export.csv');
     writeFileSync(exported, csv);
     expect((await callersCli('import', exported)).stdout).toMatch(
-      /imported 0, unchanged \d+, rejected 0, duplicates 0, failed 0/,
+      /written 0, unchanged \d+, rejected 0, duplicates 0, failed 0, not attempted 0/,
     );
 
     expect((await callersCli('delete', '0677777777')).stdout.trim()).toBe('deleted');

@@ -103,9 +103,9 @@ describe('the webhook answers', () => {
     expect((await postCall({ caller_number: '0612345678' })).body).toBe('default');
   });
 
-  it('anonymous callers their own answer, without touching DynamoDB', async () => {
+  it('anonymous and secret (*****) callers their own answer, without touching DynamoDB', async () => {
     const before = dynamo.requestCount();
-    for (const caller_number of ['', 'anonymous', 'Unknown']) {
+    for (const caller_number of ['', 'anonymous', 'Unknown', '*****']) {
       expect((await postCall({ caller_number })).body).toBe('anonymous');
     }
     expect(dynamo.requestCount()).toBe(before);
@@ -278,6 +278,17 @@ describe('the webhook refuses, touching nothing', () => {
     expect(result.statusCode).toBe(status);
     expect(result.body).toContain(message);
     expect(result.body).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown profile without echoing the line breaks it was sent with', async () => {
+    const result = await webhook.call({
+      body: callBody(),
+      headers: json,
+      query: { token: 'test-webhook-token-0123456789abcdef', profile: 'x\r\nSet-Cookie: y' },
+    });
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toContain('unknown profile "x  Set-Cookie: y"');
+    expect(result.body).not.toMatch(/[\r\n]/);
   });
 
   it('a source outside the allowlist with 403', async () => {

@@ -1,5 +1,5 @@
 import { toPlainRequest } from '../../lambda/adapter';
-import { mediaType, readJsonObject, repeatedKey } from '../../lambda/body';
+import { mediaType, readJsonObject, repeatedKeys } from '../../lambda/body';
 import { functionUrlEvent } from '../../local/events';
 
 describe('mediaType', () => {
@@ -14,19 +14,20 @@ describe('mediaType', () => {
   });
 });
 
-describe('repeatedKey', () => {
-  it.each<[string, string | undefined]>([
-    ['{"a":1,"b":2}', undefined],
-    ['{"a":1,"a":2}', 'a'],
-    ['{"a":{"b":1},"b":2}', undefined],
-    ['{"a":{"b":1,"b":2}}', 'b'],
-    ['[{"a":1},{"a":2}]', undefined],
-    ['{"a":"x\\":\\"a","b":1}', undefined],
-    ['{"a" : 1, "a" :2}', 'a'],
-    ['{"\\u0061":1,"a":2}', 'a'],
-    ['{"list":["a","a"]}', undefined],
-  ])('in %s is %j', (json, key) => {
-    expect(repeatedKey(json)).toBe(key);
+describe('repeatedKeys', () => {
+  it.each<[string, string[]]>([
+    ['{"a":1,"b":2}', []],
+    ['{"a":1,"a":2}', ['a']],
+    ['{"a":{"b":1},"b":2}', []],
+    ['{"a":{"b":1,"b":2}}', ['b']],
+    ['[{"a":1},{"a":2}]', []],
+    ['{"a":"x\\":\\"a","b":1}', []],
+    ['{"a" : 1, "a" :2}', ['a']],
+    ['{"\\u0061":1,"a":2}', ['a']],
+    ['{"list":["a","a"]}', []],
+    ['{"x":1,"x":2,"uuid":"a","uuid":"b"}', ['x', 'uuid']],
+  ])('in %s are %j', (json, keys) => {
+    expect(repeatedKeys(json)).toEqual(keys);
   });
 });
 

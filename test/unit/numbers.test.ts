@@ -28,7 +28,7 @@ describe('normalizeCaller', () => {
     ['1003', 'ext:1003'],
     ['12', 'ext:12'],
     ['sip:1003@company.pbx', 'ext:1003'],
-    ['alice.smith', 'sip:alice.smith'],
+    ['sip:alice.smith', 'sip:alice.smith'],
     ['sip:Alice@pbx', 'sip:alice'],
   ])('treats %j as the internal caller %s', (raw, key) => {
     expect(normalizeCaller(raw, '31')).toEqual({ kind: 'internal', key });
@@ -43,6 +43,9 @@ describe('normalizeCaller', () => {
     'withheld',
     'private',
     'sip:anonymous@anonymous.invalid',
+    '*****',
+    '***',
+    'sip:*****@pbx',
   ])('treats %j as anonymous', (raw) => {
     expect(normalizeCaller(raw, '31')).toEqual({ kind: 'anonymous' });
   });
@@ -59,6 +62,14 @@ describe('normalizeCaller', () => {
     ['hello world', 'phone number'],
     ['<script>', 'phone number'],
     ['sip:b c@x', 'SIP account'],
+    // One policy for every door: a bare word is no number, a SIP account is written sip:user.
+    ['alice.smith', 'write a SIP account as sip:alice.smith'],
+    ['Infinity', 'not a phone number, extension or SIP account'],
+    ['null', 'not a phone number, extension or SIP account'],
+    ['1e5', 'not a phone number'],
+    ['0x1F', 'not a phone number'],
+    ['-1', 'not a phone number'],
+    ['.5', 'not a phone number'],
   ])('rejects %j, naming its %s', (raw, hint) => {
     expect(() => normalizeCaller(raw, '31')).toThrow(InvalidNumberError);
     expect(() => normalizeCaller(raw, '31')).toThrow(hint);

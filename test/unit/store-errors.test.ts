@@ -27,6 +27,12 @@ describe('classifyStoreError', () => {
       'connection-reset',
     ],
     ['a code kept only in the message', new Error('connect ECONNREFUSED 127.0.0.1:9'), 'unreachable'],
+    // The SDK re-wraps an error of another realm (a test sandbox) by its text alone.
+    [
+      'a re-wrapped reset',
+      new Error('AWS SDK error wrapper for TimeoutError: socket hang up'),
+      'connection-reset',
+    ],
     ['a socket that timed out', sdkError('TimeoutError', { code: 'ETIMEDOUT' }), 'timeout'],
     ['an abort', sdkError('AbortError'), 'timeout'],
     [
