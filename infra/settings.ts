@@ -58,13 +58,17 @@ export const WEBHOOK_SETTINGS = {
   allowedSourceCidrs: 'ALLOWED_SOURCE_CIDRS',
   profiles: 'PROFILES',
   killSwitch: 'KILL_SWITCH',
+  agentCacheSeconds: 'AGENT_CACHE_SECONDS',
 } as const;
 
 /** The context keys that become the admin function's environment; its callers are CRMs, not the platform. */
 export const ADMIN_SETTINGS = {
   ...SHARED_SETTINGS,
   adminTokenSha256: 'ADMIN_TOKEN_SHA256',
+  ingestTokenSha256: 'INGEST_TOKEN_SHA256',
   adminAllowedSourceCidrs: 'ALLOWED_SOURCE_CIDRS',
+  // The admin API explains routes with the webhook's own profiles.
+  profiles: 'PROFILES',
 } as const;
 
 /** The infrastructure knobs and their defaults. */
@@ -137,9 +141,12 @@ export function readSettings(context: Context): Settings {
   const tokens = {
     webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
     adminTokenSha256: 'ADMIN_TOKEN_SHA256',
+    ingestTokenSha256: 'INGEST_TOKEN_SHA256',
+    companyIds: 'COMPANY_IDS',
   } as const;
   check(() => functionConfig(environmentOf(context, tokens), tokens), undefined);
   check(() => fitsLambdaEnvironment('webhook', webhookEnvironment), undefined);
+  check(() => fitsLambdaEnvironment('admin', adminEnvironment), undefined);
 
   const reservedConcurrency = check(
     () => integer(context, 'reservedConcurrency', 0, 1000),
@@ -228,6 +235,7 @@ const READERS: Record<string, (context: Context, key: string) => string | undefi
   killSwitch: onOff,
   webhookTokenSha256: tokensText,
   adminTokenSha256: tokensText,
+  ingestTokenSha256: tokensText,
 };
 
 /**

@@ -52,7 +52,7 @@ export class CallvoipWebhookStack extends Stack {
 
     this.admin = new UrlFunction(this, 'Admin', {
       entry: ENTRIES.admin,
-      description: 'Admin API of the Callvoip webhook: caller facts, handled calls, erasure',
+      description: 'Admin API of the Callvoip webhook: caller facts, who answered, agents, erasure',
       environment: { ...settings.adminEnvironment, TABLE_NAME: this.table.tableName },
       memoryMb: ADMIN_MEMORY_MB,
       callerTimeoutMs: ADMIN_CALLER_TIMEOUT_MS,
@@ -81,6 +81,10 @@ export class CallvoipWebhookStack extends Stack {
     new CfnOutput(this, 'AdminUrl', {
       description: 'Admin API; send the admin token as "Authorization: Bearer <token>"',
       value: this.admin.url.url,
+    });
+    new CfnOutput(this, 'NotulistUrl', {
+      description: 'The AI Notulist webhook URL to set in Callvoip, with your ingest token and company',
+      value: `${this.admin.url.url}notulist?token=<your ingest token>&com_id=<your com_id>`,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DashboardUrl', {

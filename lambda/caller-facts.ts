@@ -3,9 +3,11 @@
  * admin API, `npm run callers`, an import): caller numbers, CRM facts, agents, times. Pure;
  * throws `ValidationError` naming the field.
  */
+import type { AgentStatus } from './agents';
 import { ValidationError } from './errors';
 import { InvalidNumberError, normalizeCaller } from './numbers';
 import { ANSWER_TOKEN } from './profiles';
+import { notAhead, timeOf } from './times';
 
 /** CRM facts about a caller; `null` removes a fact. */
 export interface CallerFacts {
@@ -23,12 +25,6 @@ const MAX_INVOICES = 1_000_000;
 const MAX_NAME_CHARS = 128;
 /** 2001-01-01: an earlier time is a unit error (seconds for milliseconds). */
 const EARLIEST_MS = 978_307_200_000;
-/**
- * How far ahead of this server's clock a reported time may be. Clocks kept by NTP differ by
- * far less; a local time sent as UTC is an hour or two ahead and would otherwise block every
- * newer report until that time.
- */
-export const MAX_CLOCK_SKEW_MS = 60_000;
 const AGENT_TOKEN_RULE = 'an agent token such as an extension (1-64 of A-Z, a-z, 0-9 and _ . : + @ -)';
 
 /**
@@ -123,15 +119,27 @@ export function epochMs(value: unknown, field: string, nowMs: number): number {
   return notAhead(ms, field, nowMs);
 }
 
-/** A time that is not ahead of `nowMs` by more than the clock skew allowed. */
-export function notAhead(ms: number, field: string, nowMs: number): number {
-  if (ms > nowMs + MAX_CLOCK_SKEW_MS) {
-    const minutes = Math.round((ms - nowMs) / 60_000);
-    throw new ValidationError(
-      field,
-      `is ${minutes} minutes ahead of this server's clock; at most ${MAX_CLOCK_SKEW_MS / 1000} s of clock skew ` +
-        'is accepted (was a local time sent as UTC?)',
-    );
+/** The fields of an agent's status in the roster. */
+const AGENT_FIELDS = ['com_id', 'available', 'until', 'name'];
+
+/**
+ * Validates a roster entry (`PUT /agents/{agent}`, `npm run callers -- agent`): `available`
+ * (required), `until` (ISO 8601 or epoch ms; only with `available: false`: the absence ends
+ * by itself), `name`.
+ */
+export function agentStatusOf(body: Record<string, unknown>): AgentStatus {
+  for (const key of Object.keys(body)) {
+    if (!AGENT_FIELDS.includes(key)) {
+      throw new ValidationError(undefined, `unknown field ${key}; known: ${AGENT_FIELDS.join(', ')}`);
+    }
   }
-  return ms;
+  if (typeof body.available !== 'boolean') throw new ValidationError('available', 'must be true or false');
+  const status: AgentStatus = { available: body.available };
+  if (body.until !== undefined && body.until !== null) {
+    if (body.available)
+      throw new ValidationError('until', 'goes only with available: false (an absence that ends)');
+    status.untilMs = timeOf(body.until, 'until');
+  }
+  if (body.name !== undefined && body.name !== null) status.name = text(body.name, 'name', MAX_NAME_CHARS);
+  return status;
 }

@@ -16,6 +16,8 @@ export const DEFAULTS = {
   dynamodbMaxAttempts: 2,
   retentionDays: 400,
   defaultCountryCode: '31',
+  /** The oldest roster a warm webhook may route with; `npm start` uses 0 (read it every call). */
+  agentCacheSeconds: 60,
 } as const;
 
 /** The limits the settings are validated against. */
@@ -25,6 +27,7 @@ const LIMITS = {
   minBudgetMs: 200,
   dynamodbMaxAttempts: { min: 1, max: 5 },
   retentionDays: { min: 1, max: 3650 },
+  agentCacheSeconds: { min: 0, max: 3600 },
   /** Old and new during a rotation. */
   digestsPerKey: 2,
 } as const;
@@ -48,6 +51,10 @@ export interface Config {
   companies: ReadonlySet<string> | undefined;
   webhookTokens: TokenGrant[];
   adminTokens: TokenGrant[];
+  /** Tokens that open only `POST /notulist`: the AI Notulist webhook's URL carries one. */
+  ingestTokens: TokenGrant[];
+  /** A webhook routes with a roster read at most this long ago. */
+  agentCacheSeconds: number;
   sources: SourceAllowlist;
   profiles: Profiles;
   /** Answer every call with the profile's fallback at once, without DynamoDB. */
@@ -122,6 +129,7 @@ export function parseConfig(env: Environment): Config {
   const companies = check(() => companyIds(env), undefined);
   const attempts = LIMITS.dynamodbMaxAttempts;
   const retention = LIMITS.retentionDays;
+  const cache = LIMITS.agentCacheSeconds;
   const config: Config = {
     tableName,
     region: env.AWS_REGION || DEFAULTS.region,
@@ -144,21 +152,36 @@ export function parseConfig(env: Environment): Config {
     companies,
     webhookTokens: check(() => tokenGrants(env, 'WEBHOOK_TOKEN_SHA256', companies), []),
     adminTokens: check(() => tokenGrants(env, 'ADMIN_TOKEN_SHA256', companies), []),
+    ingestTokens: check(() => tokenGrants(env, 'INGEST_TOKEN_SHA256', companies), []),
+    agentCacheSeconds: check(
+      () => integer(env, 'AGENT_CACHE_SECONDS', DEFAULTS.agentCacheSeconds, cache.min, cache.max),
+      DEFAULTS.agentCacheSeconds,
+    ),
     sources: check(() => cidrs(env), sourceAllowlist([])),
     profiles: check(() => profiles(env), new Map()),
     killSwitch: check(() => onOff(env, 'KILL_SWITCH'), false),
   };
-  const shared = config.webhookTokens.find((webhook) =>
-    config.adminTokens.some((admin) => admin.digest.equals(webhook.digest)),
-  );
-  if (shared) {
-    problems.push({
-      key: 'WEBHOOK_TOKEN_SHA256',
-      message: 'and {ADMIN_TOKEN_SHA256} share a token: use different tokens',
-    });
-  }
+  problems.push(...sharedTokens(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Each kind of token opens its own routes only, so no token may be of two kinds. */
+function sharedTokens(config: Config): ConfigProblem[] {
+  const kinds = [
+    ['WEBHOOK_TOKEN_SHA256', config.webhookTokens],
+    ['ADMIN_TOKEN_SHA256', config.adminTokens],
+    ['INGEST_TOKEN_SHA256', config.ingestTokens],
+  ] as const;
+  const problems: ConfigProblem[] = [];
+  kinds.forEach(([key, grants], index) => {
+    for (const [otherKey, others] of kinds.slice(index + 1)) {
+      if (grants.some((grant) => others.some((other) => other.digest.equals(grant.digest)))) {
+        problems.push({ key, message: `and {${otherKey}} share a token: use different tokens` });
+      }
+    }
+  });
+  return problems;
 }
 
 let loaded: Config | undefined;

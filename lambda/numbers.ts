@@ -114,6 +114,11 @@ export function maskCallerKey(key: string): string {
   return key.slice(0, keep) + '*'.repeat(key.length - keep);
 }
 
+/** The kind of caller a stored key belongs to. */
+export function kindOfKey(key: string): 'public' | 'internal' {
+  return key.startsWith('ext:') || key.startsWith('sip:') ? 'internal' : 'public';
+}
+
 /**
  * A caller key written as a number that `normalizeCaller` reads back as the same key:
  * `31152026057` → `+31152026057`, `ext:1003` → `1003`, `sip:alice` stays.

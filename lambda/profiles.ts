@@ -4,10 +4,6 @@
  */
 import type { CallerKind } from './numbers';
 
-/** Fields of a caller record that an answer template may insert, e.g. `{ticketAgent}`. */
-export const TEMPLATE_FIELDS = ['ticketAgent', 'lastAgent'] as const;
-export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
-
 /** What a rule tests; every condition given must hold. No conditions: the rule always fires. */
 export interface Conditions {
   /** The caller's kind (anonymous callers never reach the rules). */
@@ -24,13 +20,21 @@ export interface Conditions {
   callsAtLeast?: number;
   /** The previous call was within this many milliseconds. */
   lastCallWithinMs?: number;
+  /** The agent the answer inserts can answer now (the roster does not mark them away). */
+  agentAvailable?: true;
+  /** The caller carries at least one of these tags. */
+  hasTag?: string[];
+  /** The caller carries none of these tags. */
+  lacksTag?: string[];
+  /** Each named attribute holds one of the values, or (`'*'`) any value. */
+  attribute?: Record<string, string[] | '*'>;
 }
 
 /** One routing rule, validated. */
 export interface Rule {
   name: string;
   when: Conditions;
-  /** A token, possibly with `{field}` placeholders. */
+  /** A token, possibly with placeholders such as `{ticketAgent}` or `{attributes.accountManager}`. */
   answer: string;
 }
 
@@ -52,8 +56,9 @@ export class ProfileConfigError extends Error {
 
 /**
  * The shipped profiles, in the configuration format (durations as text).
- * `default` implements the manual's three examples in order: unpaid invoices go to
- * Finance, an open ticket to its agent, a recent caller to the colleague who spoke to them.
+ * `default` implements the manual's three examples in order: unpaid invoices go to Finance,
+ * an open ticket to its agent, a recent caller to the colleague who spoke to them; the
+ * last two only while that agent can answer.
  */
 export const DEFAULT_PROFILES_JSON = {
   default: {
@@ -61,8 +66,8 @@ export const DEFAULT_PROFILES_JSON = {
     fallback: 'default',
     rules: [
       { name: 'unpaid-invoices', when: { openInvoicesAtLeast: 1 }, answer: 'finance' },
-      { name: 'open-ticket', when: { hasTicketAgent: true }, answer: '{ticketAgent}' },
-      { name: 'recent-agent', when: { lastAgentWithin: '30d' }, answer: '{lastAgent}' },
+      { name: 'open-ticket', when: { hasTicketAgent: true, agentAvailable: true }, answer: '{ticketAgent}' },
+      { name: 'recent-agent', when: { lastAgentWithin: '30d', agentAvailable: true }, answer: '{lastAgent}' },
       { name: 'otherwise', answer: 'default' },
     ],
   },
@@ -70,6 +75,14 @@ export const DEFAULT_PROFILES_JSON = {
 
 /** Answers are what a Voorwaarde-app compares: short, printable ASCII without spaces. */
 export const ANSWER_TOKEN = /^[A-Za-z0-9_.:+@-]{1,64}$/;
+/** A tag: a short label, compared without case (stored in lower case). */
+export const TAG = /^[a-z0-9][a-z0-9_.:-]{0,31}$/;
+/** An attribute's name. */
+export const ATTRIBUTE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,31}$/;
+
+/** The caller fields an answer may insert besides `{attributes.<name>}`. */
+export const TEMPLATE_FIELDS = ['ticketAgent', 'lastAgent'] as const;
+const PLACEHOLDER = /\{([\w.]+)\}/g;
 const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const DURATION = /^(\d{1,5})(m|h|d)$/;
 const DURATION_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -81,6 +94,10 @@ const CONDITION_KEYS = [
   'lastAgentWithin',
   'callsAtLeast',
   'lastCallWithin',
+  'agentAvailable',
+  'hasTag',
+  'lacksTag',
+  'attribute',
 ];
 
 /**
@@ -135,11 +152,17 @@ function parseRule(value: unknown, where: string): Rule {
   }
   const ruleWhere = `${where} ("${value.name}")`;
   allowOnly(value, ['name', 'when', 'answer'], ruleWhere);
-  return {
+  const rule = {
     name: value.name,
     when: parseConditions(value.when ?? {}, ruleWhere),
     answer: template(value.answer, ruleWhere),
   };
+  if (rule.when.agentAvailable && placeholders(rule.answer).length !== 1) {
+    throw new ProfileConfigError(
+      `${ruleWhere}: agentAvailable needs an answer that inserts one agent, such as "{lastAgent}"`,
+    );
+  }
+  return rule;
 }
 
 function parseConditions(value: unknown, where: string): Conditions {
@@ -168,30 +191,79 @@ function parseConditions(value: unknown, where: string): Conditions {
   if (value.lastCallWithin !== undefined) {
     conditions.lastCallWithinMs = duration(value.lastCallWithin, `${where}: lastCallWithin`);
   }
+  if (value.agentAvailable !== undefined) {
+    if (value.agentAvailable !== true) {
+      throw new ProfileConfigError(
+        `${where}: agentAvailable must be true (leave it out to route regardless)`,
+      );
+    }
+    conditions.agentAvailable = true;
+  }
+  if (value.hasTag !== undefined) conditions.hasTag = tags(value.hasTag, `${where}: hasTag`);
+  if (value.lacksTag !== undefined) conditions.lacksTag = tags(value.lacksTag, `${where}: lacksTag`);
+  if (value.attribute !== undefined)
+    conditions.attribute = attributeTests(value.attribute, `${where}: attribute`);
   return conditions;
 }
 
-/** The `{field}` names in an answer template. */
-export function placeholders(answer: string): TemplateField[] {
-  return [...answer.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as TemplateField);
+/** The placeholders of an answer template: `ticketAgent`, `lastAgent` or `attributes.<name>`. */
+export function placeholders(answer: string): string[] {
+  return [...answer.matchAll(PLACEHOLDER)].map((match) => match[1] as string);
 }
 
 function template(value: unknown, where: string): string {
   if (typeof value !== 'string') throw new ProfileConfigError(`${where}: answer must be a string`);
   for (const field of placeholders(value)) {
-    if (!(TEMPLATE_FIELDS as readonly string[]).includes(field)) {
-      throw new ProfileConfigError(
-        `${where}: answer inserts unknown field "{${field}}"; known: ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(', ')}`,
-      );
+    const attribute = /^attributes\.(.+)$/.exec(field)?.[1];
+    const known = attribute
+      ? ATTRIBUTE_NAME.test(attribute)
+      : (TEMPLATE_FIELDS as readonly string[]).includes(field);
+    if (!known) {
+      const fields = [...TEMPLATE_FIELDS.map((f) => `{${f}}`), '{attributes.<name>}'].join(', ');
+      throw new ProfileConfigError(`${where}: answer inserts unknown field "{${field}}"; known: ${fields}`);
     }
   }
-  const literal = value.replace(/\{(\w+)\}/g, 'x');
+  const literal = value.replace(PLACEHOLDER, 'x');
   if (!ANSWER_TOKEN.test(literal)) {
     throw new ProfileConfigError(
       `${where}: answer "${value}" must be 1-64 of A-Z, a-z, 0-9 and _ . : + @ - (a token the Voorwaarde-app compares)`,
     );
   }
   return value;
+}
+
+function tags(value: unknown, where: string): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || !list.every((tag) => typeof tag === 'string' && TAG.test(tag.toLowerCase()))) {
+    throw new ProfileConfigError(`${where} must be a tag or a list of tags (1-32 of a-z, 0-9, _ . : -)`);
+  }
+  return list.map((tag) => (tag as string).toLowerCase());
+}
+
+function attributeTests(value: unknown, where: string): Record<string, string[] | '*'> {
+  if (!isObject(value) || Object.keys(value).length === 0) {
+    throw new ProfileConfigError(
+      `${where} must be an object of attribute name → value, list of values or "*"`,
+    );
+  }
+  const tests: Record<string, string[] | '*'> = {};
+  for (const [name, wanted] of Object.entries(value)) {
+    if (!ATTRIBUTE_NAME.test(name)) {
+      throw new ProfileConfigError(
+        `${where}: "${name}" is not an attribute name (a letter, then letters, digits or _)`,
+      );
+    }
+    const values = Array.isArray(wanted) ? wanted : [wanted];
+    if (wanted === '*') tests[name] = '*';
+    else if (values.length > 0 && values.every((each) => typeof each === 'string' && each !== '')) {
+      tests[name] = values as string[];
+    } else {
+      throw new ProfileConfigError(
+        `${where}: ${name} must be a value, a list of values, or "*" for any value`,
+      );
+    }
+  }
+  return tests;
 }
 
 function literalToken(value: unknown, where: string): string {

@@ -24,6 +24,8 @@ export interface RequestLog {
   fallbackCause?: FallbackCause;
   /** The error's name (never its message, which may quote a key). */
   errorName?: string;
+  /** Why the roster was unknown for this call (every agent then counted as available). */
+  rosterFailure?: StoreFailure;
   requestId?: string;
 }
 

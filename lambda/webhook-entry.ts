@@ -3,8 +3,8 @@
  * created once, at INIT, and reused by every invocation of this execution environment.
  */
 import { configFromEnvironment } from './config';
-import { DynamoCallRecorder } from './store/call-recorder';
 import { createDynamoClient } from './store/client';
+import { webhookStores } from './store/webhook-stores';
 import { createWebhookHandler } from './webhook';
 
 const config = configFromEnvironment();
@@ -16,6 +16,6 @@ const client = createDynamoClient({
 
 export const handler = createWebhookHandler({
   config,
-  calls: new DynamoCallRecorder(client, config),
+  ...webhookStores(client, config),
   coldStartFromProcessStart: true,
 });

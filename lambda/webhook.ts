@@ -5,6 +5,7 @@
  */
 import { authorize, requireCompany } from './access';
 import type { FunctionUrlHandler, PlainAnswer } from './adapter';
+import type { Roster } from './agents';
 import type { Config } from './config';
 import { type Deadline, deadlineOf, withinDeadline } from './deadline';
 import { type CallerRecord, decide } from './decide';
@@ -13,14 +14,18 @@ import { type Caller, InvalidNumberError, maskCallerKey, normalizeCaller } from 
 import { parseWebhook } from './parse';
 import type { Profile } from './profiles';
 import { consoleSink, type FallbackCause, type LogSink, type RequestLog } from './request-log';
+import { RosterCache } from './roster-cache';
 import { functionUrlHandler, type Invocation } from './skeleton';
 import type { CallRecorder, CallToRecord } from './store/call-recorder';
 import { classifyStoreError } from './store/errors';
+import type { RosterReader } from './store/roster-reader';
 
 /** What a webhook handler needs; tests and `npm start` pass their own. */
 export interface WebhookDeps {
   config: Config;
   calls: CallRecorder;
+  /** Where the company's roster comes from, for rules that route to an agent only while available. */
+  roster: RosterReader;
   log?: LogSink;
   /** Wall clock in epoch ms (records, rule windows). */
   now?: () => number;
@@ -51,9 +56,11 @@ export function createWebhookHandler(deps: WebhookDeps): FunctionUrlHandler {
 /** The webhook's steps, each a method; `answer` runs them in order. */
 class Webhook {
   private readonly config: Config;
+  private readonly rosters: RosterCache;
 
   constructor(private readonly deps: WebhookDeps) {
     this.config = deps.config;
+    this.rosters = new RosterCache(deps.roster, deps.config.agentCacheSeconds * 1000, deps.now);
   }
 
   async answer(invocation: Invocation, nowMs: number): Promise<PlainAnswer> {
@@ -74,13 +81,20 @@ class Webhook {
     if (this.config.killSwitch) return fallback(profile, entry, 'kill-switch');
 
     let record: CallerRecord | undefined;
+    let roster: Roster | undefined;
     if (caller && caller.kind !== 'anonymous' && call?.com_id) {
+      const deadline = this.deadlineOf(invocation, nowMs);
+      // Beside the caller's request, never after it: the roster costs no extra round trip.
+      const rosterLookup = usesRoster(profile) ? this.rosters.lookup(call.com_id, deadline) : undefined;
       const lookup = { comId: call.com_id, callerKey: caller.key, uuid: call.uuid || undefined, nowMs };
-      const loaded = await this.recordWithin(this.deadlineOf(invocation, nowMs), lookup, entry);
+      const loaded = await this.recordWithin(deadline, lookup, entry);
       if (!loaded.ok) return fallback(profile, entry, loaded.cause);
       record = loaded.record;
+      const found = await rosterLookup;
+      roster = found?.roster;
+      if (found?.failure) entry.rosterFailure = found.failure;
     }
-    const decision = decide(profile, { kind: caller?.kind, record, nowMs });
+    const decision = decide(profile, { kind: caller?.kind, record, nowMs, roster });
     entry.answer = decision.answer;
     const unrecorded = caller && caller.kind !== 'anonymous' && !call?.com_id;
     entry.reason = unrecorded ? `${decision.reason} (no com_id)` : decision.reason;
@@ -129,6 +143,11 @@ class Webhook {
     if (result.error instanceof Error) entry.errorName = result.error.name;
     return { ok: false, cause: classifyStoreError(result.error) };
   }
+}
+
+/** Whether any rule of the profile asks whether an agent is available. */
+function usesRoster(profile: Profile): boolean {
+  return profile.rules.some((rule) => rule.when.agentAvailable);
 }
 
 function fallback(profile: Profile, entry: RequestLog, cause: FallbackCause): PlainAnswer {

@@ -11,8 +11,8 @@ import { createAdminHandler } from '../lambda/admin';
 import { type Config, DEFAULTS, parseConfig } from '../lambda/config';
 import type { LogSink } from '../lambda/request-log';
 import { CallerAdminStore } from '../lambda/store/admin-store';
-import { DynamoCallRecorder } from '../lambda/store/call-recorder';
 import { createDynamoClient } from '../lambda/store/client';
+import { webhookStores } from '../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../lambda/webhook';
 import { DEMO_COMPANY, type DemoCaller, seedDemoCallers } from './demo';
 import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from './dynamo';
@@ -59,6 +59,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
     const tokens = {
       webhookToken: env.WEBHOOK_TOKEN || previous?.webhookToken || mintToken().token,
       adminToken: env.ADMIN_TOKEN || previous?.adminToken || mintToken().token,
+      ingestToken: env.INGEST_TOKEN || previous?.ingestToken || mintToken().token,
     };
     const config = localConfig(env, endpoint, tokens);
     const client = createDynamoClient({
@@ -98,7 +99,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
 function localConfig(
   env: Record<string, string | undefined>,
   endpoint: string,
-  tokens: { webhookToken: string; adminToken: string },
+  tokens: { webhookToken: string; adminToken: string; ingestToken: string },
 ): Config {
   return parseConfig({
     ...env,
@@ -107,6 +108,9 @@ function localConfig(
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     WEBHOOK_TOKEN_SHA256: env.WEBHOOK_TOKEN_SHA256 || sha256Hex(tokens.webhookToken),
     ADMIN_TOKEN_SHA256: env.ADMIN_TOKEN_SHA256 || sha256Hex(tokens.adminToken),
+    INGEST_TOKEN_SHA256: env.INGEST_TOKEN_SHA256 || sha256Hex(tokens.ingestToken),
+    // Locally the roster is read with every call, so an admin change shows at once.
+    AGENT_CACHE_SECONDS: env.AGENT_CACHE_SECONDS || '0',
   });
 }
 
@@ -114,7 +118,7 @@ function localConfig(
 function handlersOf(config: Config, client: DynamoDBClient, log: LogSink | undefined) {
   const logging = log ? { log } : {};
   return {
-    webhook: createWebhookHandler({ config, calls: new DynamoCallRecorder(client, config), ...logging }),
+    webhook: createWebhookHandler({ config, ...webhookStores(client, config), ...logging }),
     admin: createAdminHandler({ config, store: new CallerAdminStore(client, config), ...logging }),
   };
 }

@@ -20,16 +20,26 @@ const DAY_MS = 86_400_000;
 export async function seedDemoCallers(store: CallerAdminStore, nowMs: number): Promise<DemoCaller[]> {
   await store.mergeFacts(DEMO_COMPANY, '31201234567', { openInvoices: 2, name: 'Demo Finance BV' }, nowMs);
   await store.mergeFacts(DEMO_COMPANY, '31301234567', { ticketAgent: '1003', name: 'Demo Ticket BV' }, nowMs);
-  await store.recordHandled(
+  const handledBy = async (callerKey: string, agent: string) =>
+    store.recordHandled(
+      DEMO_COMPANY,
+      callerKey,
+      { agent, uuid: `demo-${agent}`, atMs: nowMs - 2 * DAY_MS },
+      nowMs,
+    );
+  await handledBy('31401234567', '1004');
+  await handledBy('31501234567', '1005');
+  await store.putAgent(
     DEMO_COMPANY,
-    '31401234567',
-    { agent: '1004', uuid: 'demo-call-1', atMs: nowMs - 2 * DAY_MS },
+    '1005',
+    { available: false, untilMs: nowMs + 7 * DAY_MS, name: 'On holiday' },
     nowMs,
   );
   return [
     { number: '0201234567', expect: 'finance', why: 'two unpaid invoices' },
     { number: '+31 30 123 4567', expect: '1003', why: 'an open ticket with agent 1003' },
     { number: '0031401234567', expect: '1004', why: 'agent 1004 handled them two days ago' },
+    { number: '0501234567', expect: 'default', why: 'their last agent, 1005, is on holiday this week' },
     { number: '31152026057', expect: 'default', why: 'nothing known yet' },
     { number: 'anonymous', expect: 'anonymous', why: 'a withheld number' },
   ];

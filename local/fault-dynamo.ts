@@ -14,14 +14,17 @@ export interface FaultOptions {
   fault: Fault;
   /** Misbehave only during this window, measured from the first request; forward outside it. */
   window?: { afterMs: number; forMs: number };
-  /** The endpoint requests outside the window go to (dynalite). */
+  /** The endpoint requests outside the window (or of other operations) go to (dynalite). */
   forwardTo?: string;
+  /** Misbehave only for these operations (`GetItem`, `UpdateItem`…); forward the others. */
+  operations?: string[];
 }
 
 /** A tiny HTTP server that answers DynamoDB requests with a fault, counting requests. */
 export interface FaultyDynamo {
   endpoint: string;
-  requestCount(): number;
+  /** Requests received, of one operation (`UpdateItem`) or of all. */
+  requestCount(operation?: string): number;
   /** Requests answered with the fault. */
   faultCount(): number;
   close(): Promise<void>;
@@ -47,7 +50,7 @@ const ERROR_BODIES = {
 /** Starts a faulty endpoint on loopback: every request faults, or only those in `window`. */
 export async function startFaultyDynamo(how: Fault | FaultOptions): Promise<FaultyDynamo> {
   const options: FaultOptions = typeof how === 'string' ? { fault: how } : how;
-  let requests = 0;
+  const requests = new Map<string, number>();
   let faults = 0;
   let firstAtMs: number | undefined;
   const inWindow = () => {
@@ -56,9 +59,11 @@ export async function startFaultyDynamo(how: Fault | FaultOptions): Promise<Faul
     return sinceMs >= options.window.afterMs && sinceMs < options.window.afterMs + options.window.forMs;
   };
   const server: Server = createServer((incoming, outgoing) => {
-    requests++;
     firstAtMs ??= Date.now();
-    if (!inWindow() && options.forwardTo) {
+    const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    requests.set(operation, (requests.get(operation) ?? 0) + 1);
+    const faulty = inWindow() && (!options.operations || options.operations.includes(operation));
+    if (!faulty && options.forwardTo) {
       const target = new URL(options.forwardTo);
       const proxied = forward(
         {
@@ -92,7 +97,10 @@ export async function startFaultyDynamo(how: Fault | FaultOptions): Promise<Faul
   await once(server, 'listening');
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requestCount: () => requests,
+    requestCount: (operation) =>
+      operation === undefined
+        ? [...requests.values()].reduce((sum, count) => sum + count, 0)
+        : (requests.get(operation) ?? 0),
     faultCount: () => faults,
     close: async () => {
       server.closeAllConnections();

@@ -1,7 +1,8 @@
 /**
  * A local Function URL: turns each HTTP request into the payload 2.0 event that AWS builds,
- * calls the real handler, and writes its result back. The webhook answers at `/`, the admin
- * API at `/handled` and `/callers/…`, as their two URLs do in AWS.
+ * calls the real handler, and writes its result back. The admin API answers at its paths
+ * (`/handled`, `/notulist`, `/agents…`, `/callers/…`), the webhook at every other, as their two
+ * URLs do in AWS.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -17,7 +18,7 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const TEXT_TYPES = /^(text\/.*|application\/(json|javascript|xml|.*\+json|.*\+xml))$/i;
 
 /** Paths of the admin API; every other path is the webhook's (its URL answers on any path). */
-const ADMIN_PATH = /^\/(handled|callers)(\/|$)/;
+const ADMIN_PATH = /^\/(handled|notulist|agents|callers)(\/|$)/;
 
 /** The handlers a local URL serves. */
 export interface Routes {

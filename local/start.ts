@@ -48,6 +48,7 @@ callvoip-webhook runs locally (DynamoDB: ${where})
 
   Webhook URL (paste form):  ${webhookUrl}
   Admin API:                 ${local.url}callers/{number}?com_id=${local.comId}   (Authorization: Bearer ${local.adminToken})
+  AI Notulist webhook URL:   ${local.url}notulist?token=${local.ingestToken}&com_id=${local.comId}
   Belplan timeout:           ${local.config.belplanTimeoutMs} ms, safety margin ${local.config.safetyMarginMs} ms
 
 Play the platform:
@@ -58,6 +59,7 @@ Or with curl:
   curl -s -X POST '${local.url}handled?com_id=${local.comId}' ${admin} \\
        -H 'content-type: application/json' -d '${handled}'
   curl -s '${local.url}callers/31152026057?com_id=${local.comId}' ${admin}
+  npm run callers -- explain 0501234567
 
 Ctrl-C stops it.
 `;

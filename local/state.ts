@@ -16,6 +16,7 @@ export interface LocalState {
   comId: string;
   webhookToken: string;
   adminToken: string;
+  ingestToken: string;
 }
 
 /** The data folder: LOCAL_DATA_DIR, else `.local-data/`; every local command reads it the same way. */

@@ -5,6 +5,7 @@
  */
 import '../local/node-support';
 import { Command, CommanderError } from 'commander';
+import { ValidationError } from '../lambda/errors';
 
 /** An error whose message tells the user what to do; printed without a stack. */
 export class CliError extends Error {
@@ -53,7 +54,12 @@ export function runTool(script: string, main: () => Promise<void>): void {
       // Commander has printed the error (or the help) already.
       process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2);
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof ValidationError
+        ? error.columnMessage
+        : error instanceof Error
+          ? error.message
+          : String(error);
     console.error(`npm run ${script}: ${message}`);
     process.exit(error instanceof CliError ? error.exitCode : 2);
   });

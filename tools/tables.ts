@@ -4,6 +4,7 @@
  * admin and bulk stores on it, and errors that say what to do.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Command } from 'commander';
 import { COMPANY_ID } from '../lambda/access';
 import { DEFAULTS } from '../lambda/config';
 import { CallerAdminStore } from '../lambda/store/admin-store';
@@ -78,4 +79,22 @@ export function openTables(flags: TableFlags): CallerTables {
     },
     close: () => client.destroy(),
   };
+}
+
+/** A subcommand's work: the tables, its one argument (a file, a number, an agent; '' for none), its flags. */
+export type TableWork<Flags> = (tables: CallerTables, argument: string, flags: Flags) => Promise<void>;
+
+/** Runs a subcommand on the tables its flags name, turning failures into errors a user can act on. */
+export function withTables<Flags>(command: Command, work: TableWork<Flags>): Command {
+  return command.action(async (...args: unknown[]) => {
+    const flags = command.optsWithGlobals<TableFlags & Flags>();
+    const tables = openTables(flags);
+    try {
+      await work(tables, typeof args[0] === 'string' ? args[0] : '', flags);
+    } catch (error) {
+      throw tables.explain(error);
+    } finally {
+      tables.close();
+    }
+  });
 }

@@ -1,14 +1,34 @@
 /**
- * `npm run token` mints a webhook token; `-- --admin` an admin token. It prints the token
- * (for the belplan URL, or the CRM's Authorization header) and the SHA-256 digest that the
+ * `npm run token` mints a webhook token; `-- --admin` an admin token, `-- --ingest` an ingest
+ * token (for the AI Notulist webhook). It prints the token and the SHA-256 digest that the
  * deployment holds instead. The token is written nowhere else.
  */
 import { type MintedToken, mintToken } from '../lambda/access';
-import { program, runTool } from './cli';
+import { CliError, program, runTool } from './cli';
 
-/** What `npm run token` prints for a webhook (or, with `admin`, an admin) token. */
-export function instructions({ token, sha256 }: MintedToken, admin: boolean): string {
-  if (admin) {
+/** The kinds of token: each opens its own routes only. */
+export type TokenKind = 'webhook' | 'admin' | 'ingest';
+
+/** What `npm run token` prints for a token of a kind. */
+export function instructions({ token, sha256 }: MintedToken, kind: TokenKind): string {
+  if (kind === 'ingest') {
+    return `Ingest token (secret: it goes only into the AI Notulist webhook URL in Callvoip):
+
+  ${token}
+
+Set the AI Notulist webhook URL to the admin API's /notulist path, with the token and company:
+
+  https://<id>.lambda-url.<region>.on.aws/notulist?token=${token}&com_id=<your com_id>
+
+It records who answered each call and opens nothing else. Deploy with its SHA-256:
+
+  npx cdk deploy -c ingestTokenSha256=${sha256}
+
+Rotate: deploy with both digests, -c ingestTokenSha256=<current>,${sha256}; change the URL in
+Callvoip; then deploy with -c ingestTokenSha256=${sha256} alone.
+`;
+  }
+  if (kind === 'admin') {
     return `Admin token (secret: give it only to the CRM or integration that feeds caller data):
 
   ${token}
@@ -47,14 +67,17 @@ Rotate without missing a call:
 async function main(): Promise<void> {
   const options = program({
     script: 'token',
-    usage: '[--admin]',
+    usage: '[--admin | --ingest]',
     description: 'Mint a token and print it with the SHA-256 digest to deploy with.',
-    examples: ['npm run token', 'npm run token -- --admin'],
+    examples: ['npm run token', 'npm run token -- --admin', 'npm run token -- --ingest'],
   })
-    .option('--admin', 'an admin API token instead of a webhook token')
+    .option('--admin', 'an admin API token (for a CRM) instead of a webhook token')
+    .option('--ingest', 'an ingest token (for the AI Notulist webhook) instead of a webhook token')
     .parse(process.argv)
-    .opts<{ admin?: boolean }>();
-  process.stdout.write(instructions(mintToken(), options.admin ?? false));
+    .opts<{ admin?: boolean; ingest?: boolean }>();
+  if (options.admin && options.ingest) throw new CliError('--admin or --ingest, not both');
+  const kind: TokenKind = options.admin ? 'admin' : options.ingest ? 'ingest' : 'webhook';
+  process.stdout.write(instructions(mintToken(), kind));
 }
 
 if (require.main === module) runTool('token', main);

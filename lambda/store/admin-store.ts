@@ -1,6 +1,6 @@
 /**
  * The admin API's single-item reads and writes of the caller table: CRM facts, who handled a
- * call, erasure. Not part of the webhook's bundle.
+ * call, erasure, the agent roster. Not part of the webhook's bundle.
  */
 import {
   DeleteItemCommand,
@@ -8,10 +8,13 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { AgentStatus } from '../agents';
 import type { CallerFacts } from '../caller-facts';
 import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
 import {
+  AGENT_ATTRIBUTE_PREFIX,
+  agentValue,
   callerKey,
   EMPTY_SLOT,
   expiresAtSeconds,
@@ -21,8 +24,10 @@ import {
   NOT_EXPIRED,
   nowSecondsValue,
   REPORT_SLOTS,
+  rosterKey,
   type StoredCaller,
   shiftRegister,
+  toRoster,
   toStoredCaller,
 } from './items';
 
@@ -143,6 +148,46 @@ export class CallerAdminStore {
       return outcome !== 'recorded';
     });
     return outcome;
+  }
+
+  /** The company's roster: every agent it told us about. */
+  async getRoster(comId: string): Promise<Map<string, AgentStatus>> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.table.tableName, Key: rosterKey(comId), ConsistentRead: true }),
+    );
+    return toRoster(result.Item);
+  }
+
+  /** Sets one agent's status in the company's roster (creating the roster). */
+  async putAgent(comId: string, agent: string, status: AgentStatus, nowMs: number): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table.tableName,
+        Key: rosterKey(comId),
+        UpdateExpression: 'SET #agent = :status, comId = :comId',
+        ExpressionAttributeNames: { '#agent': `${AGENT_ATTRIBUTE_PREFIX}${agent}` },
+        ExpressionAttributeValues: { ':status': agentValue(status, nowMs), ':comId': { S: comId } },
+      }),
+    );
+  }
+
+  /** Forgets an agent (available again). Returns whether the roster held them. */
+  async deleteAgent(comId: string, agent: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: rosterKey(comId),
+          UpdateExpression: 'REMOVE #agent',
+          ConditionExpression: 'attribute_exists(#agent)',
+          ExpressionAttributeNames: { '#agent': `${AGENT_ATTRIBUTE_PREFIX}${agent}` },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@
  * expires `retentionDays` after its last write.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AgentStatus } from '../agents';
 import type { CallerRecord } from '../decide';
 
 /** A DynamoDB item in the SDK's attribute-value form. */
@@ -43,9 +44,47 @@ export function callerKeyOf(item: Item, comId: string): string {
   return (item[PK]?.S ?? '').slice(callerItemKey(comId, '').length);
 }
 
-/** Whether an item is a caller of `comId` (and not of a company whose id starts the same). */
+/** Whether an item is a caller of `comId` (not its roster, nor of a company whose id starts the same). */
 export function isCallerOf(item: Item, comId: string): boolean {
-  return item[PK]?.S?.startsWith(callerItemKey(comId, '')) ?? false;
+  const pk = item[PK]?.S;
+  return (pk?.startsWith(callerItemKey(comId, '')) ?? false) && pk !== rosterItemKey(comId);
+}
+
+/**
+ * The partition key of a company's roster: one item holding every agent the company told us
+ * about, so the webhook reads it in one GetItem. No caller key is a bare word, so it meets none.
+ */
+export function rosterItemKey(comId: string): string {
+  return `${comId}#agents`;
+}
+
+/** The key of a company's roster item. */
+export function rosterKey(comId: string): Item {
+  return { [PK]: { S: rosterItemKey(comId) } };
+}
+
+/** In the roster item, each agent is an attribute `agent:<agent>` holding a map. */
+export const AGENT_ATTRIBUTE_PREFIX = 'agent:';
+
+/** An agent's status as the roster item holds it. */
+export function agentValue(status: AgentStatus, updatedAtMs: number): AttributeValue {
+  const value: Item = { available: { BOOL: status.available }, updatedAt: { N: String(updatedAtMs) } };
+  if (status.untilMs !== undefined) value.untilMs = { N: String(status.untilMs) };
+  if (status.name !== undefined) value.name = { S: status.name };
+  return { M: value };
+}
+
+/** A company's roster from its item (none: an empty roster, every agent available). */
+export function toRoster(item: Item | undefined): Map<string, AgentStatus> {
+  const roster = new Map<string, AgentStatus>();
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (!name.startsWith(AGENT_ATTRIBUTE_PREFIX) || !value.M) continue;
+    const status: AgentStatus = { available: value.M.available?.BOOL !== false };
+    if (value.M.untilMs?.N !== undefined) status.untilMs = Number(value.M.untilMs.N);
+    if (value.M.name?.S !== undefined) status.name = value.M.name.S;
+    roster.set(name.slice(AGENT_ATTRIBUTE_PREFIX.length), status);
+  }
+  return roster;
 }
 
 /** When an item written at `nowMs` expires, in epoch seconds (DynamoDB's TTL unit). */

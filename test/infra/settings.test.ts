@@ -220,11 +220,11 @@ describe('npm run token', () => {
 
   it('prints the token for the belplan URL and the digest to deploy with', () => {
     const minted = mintToken();
-    const webhook = instructions(minted, false);
+    const webhook = instructions(minted, 'webhook');
     expect(webhook).toContain(`?token=${minted.token}&profile=default`);
     expect(webhook).toContain(`-c webhookTokenSha256=${minted.sha256}`);
     expect(webhook).toContain(`-c webhookTokenSha256=<current>,${minted.sha256}`);
-    const admin = instructions(minted, true);
+    const admin = instructions(minted, 'admin');
     expect(admin).toContain(`Authorization: Bearer ${minted.token}`);
     expect(admin).toContain(`-c adminTokenSha256=${minted.sha256}`);
   });

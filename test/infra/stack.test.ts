@@ -12,7 +12,7 @@ type Resource = {
 };
 
 const WEBHOOK_DESCRIPTION = 'Answers the Callvoip Webhook app';
-const ADMIN_DESCRIPTION = 'Admin API of the Callvoip webhook: caller facts, handled calls, erasure';
+const ADMIN_DESCRIPTION = 'Admin API of the Callvoip webhook: caller facts, who answered, agents, erasure';
 
 /** The one resource of `type` whose properties match, with its logical id. */
 function only(template: Template, type: string, properties: Record<string, unknown> = {}) {
@@ -384,10 +384,12 @@ describe('the outputs', () => {
       'AdminUrl',
       'DashboardUrl',
       'LogGroup',
+      'NotulistUrl',
       'TableName',
       'WebhookFunctionName',
       'WebhookUrl',
     ]);
+    expect(JSON.stringify(outputs.NotulistUrl.Value)).toContain('notulist?token=<your ingest token>&com_id=');
     expect(outputs.WebhookFunctionName.Value).toEqual({ Ref: fn(defaults, WEBHOOK_DESCRIPTION).id });
     expect(outputs.TableName.Value).toEqual({ Ref: only(defaults, 'AWS::DynamoDB::Table').id });
     expect(outputs.LogGroup.Value).toEqual(

@@ -201,7 +201,7 @@ describe('the deployable webhook bundle', () => {
       });
       expect(result).toMatchObject({ statusCode: 200, body: 'default' });
       expect(cause).toBe('throttled');
-      expect(fake.requestCount()).toBe(2);
+      expect(fake.requestCount('UpdateItem')).toBe(2);
     });
 
     it('answers the fallback on server errors, after retrying', async () => {
@@ -212,7 +212,7 @@ describe('the deployable webhook bundle', () => {
       });
       expect(result).toMatchObject({ statusCode: 200, body: 'default' });
       expect(cause).toBe('server-error');
-      expect(fake.requestCount()).toBe(2);
+      expect(fake.requestCount('UpdateItem')).toBe(2);
     });
 
     it('answers the fallback in time when DynamoDB hangs', async () => {

@@ -67,6 +67,22 @@ describe('npm start, called over real HTTP', () => {
     }
   });
 
+  it('explains each demo caller’s route as the webhook answers it', async () => {
+    for (const demo of local.seeded.filter((caller) => caller.number !== 'anonymous')) {
+      const explained = await admin('GET', `callers/${encodeURIComponent(demo.number)}/route`);
+      const body = (await explained.json()) as { answer: string; rule: string };
+      expect([demo.number, explained.status, body.answer]).toEqual([demo.number, 200, demo.expect]);
+    }
+    const away = (await (await admin('GET', 'callers/0501234567/route')).json()) as {
+      skipped: unknown[];
+      agents: unknown[];
+    };
+    expect(away.skipped).toEqual([
+      { rule: 'recent-agent', because: expect.stringMatching(/^last agent 1005 unavailable until /) },
+    ]);
+    expect(away.agents).toEqual([{ agent: '1005', available: false, until: expect.any(String) }]);
+  });
+
   it.each<[string, RequestInit, string]>([
     [
       "the manual's example as printed",

@@ -1,8 +1,8 @@
 import { format } from 'node:util';
 import { sha256Hex } from '../../lambda/access';
 import { DEFAULTS, parseConfig } from '../../lambda/config';
-import { DynamoCallRecorder } from '../../lambda/store/call-recorder';
 import { createDynamoClient } from '../../lambda/store/client';
+import { webhookStores } from '../../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../../lambda/webhook';
 import { ensureCallerTable, type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody, functionUrlEvent } from '../../local/events';
@@ -44,7 +44,7 @@ async function captureLogs(endpoint: string): Promise<string> {
   await ensureCallerTable(client, config.tableName).catch(() => undefined);
   const handler = createWebhookHandler({
     config,
-    calls: new DynamoCallRecorder(client, { tableName: config.tableName, retentionDays: 1 }),
+    ...webhookStores(client, { tableName: config.tableName, retentionDays: 1 }),
   });
   try {
     for (const token of [WEBHOOK_TOKEN, WRONG_TOKEN, ADMIN_TOKEN]) {

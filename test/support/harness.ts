@@ -9,8 +9,8 @@ import { createAdminHandler } from '../../lambda/admin';
 import { type Config, DEFAULTS, parseConfig } from '../../lambda/config';
 import type { RequestLog } from '../../lambda/request-log';
 import { CallerAdminStore } from '../../lambda/store/admin-store';
-import { DynamoCallRecorder } from '../../lambda/store/call-recorder';
 import { createDynamoClient } from '../../lambda/store/client';
+import { webhookStores } from '../../lambda/store/webhook-stores';
 import { createWebhookHandler, type WebhookDeps } from '../../lambda/webhook';
 import { DEMO_COMPANY } from '../../local/demo';
 import { ensureCallerTable, useLocalCredentials } from '../../local/dynamo';
@@ -19,6 +19,7 @@ import { type EventInput, functionUrlEvent } from '../../local/events';
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789abcdef';
 export const NEXT_WEBHOOK_TOKEN = 'test-webhook-token-next-0123456789';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const INGEST_TOKEN = 'test-ingest-token-0123456789abcdef';
 
 // The real SDK client reads credentials from the environment, as in Lambda.
 useLocalCredentials();
@@ -31,6 +32,7 @@ export function testConfig(endpoint: string, env: Record<string, string> = {}): 
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     WEBHOOK_TOKEN_SHA256: `${sha256Hex(WEBHOOK_TOKEN)},${sha256Hex(NEXT_WEBHOOK_TOKEN)}`,
     ADMIN_TOKEN_SHA256: sha256Hex(ADMIN_TOKEN),
+    INGEST_TOKEN_SHA256: sha256Hex(INGEST_TOKEN),
     ...env,
   });
 }
@@ -50,10 +52,16 @@ export async function webhookUnderTest(
     maxAttempts: config.dynamodbMaxAttempts,
   });
   if (options.createTable ?? true) await ensureCallerTable(client, config.tableName);
-  const calls = new DynamoCallRecorder(client, config);
+  const { calls, roster } = webhookStores(client, config);
   const store = new CallerAdminStore(client, config);
   const logs: RequestLog[] = [];
-  const handler = createWebhookHandler({ config, calls, log: (entry) => logs.push(entry), ...options.deps });
+  const handler = createWebhookHandler({
+    config,
+    calls,
+    roster,
+    log: (entry) => logs.push(entry),
+    ...options.deps,
+  });
   const call = async (input: EventInput = {}): Promise<FunctionUrlResult> =>
     handler(functionUrlEvent({ query: { token: WEBHOOK_TOKEN }, ...input }));
   return { config, client, calls, store, logs, handler, call, destroy: () => client.destroy() };

@@ -1,3 +1,4 @@
+import type { Roster } from '../../lambda/agents';
 import { type CallerRecord, decide } from '../../lambda/decide';
 import { DEFAULT_PROFILES_JSON, type Profile, parseProfiles } from '../../lambda/profiles';
 
@@ -102,5 +103,71 @@ describe('decide with custom rules', () => {
 
   it('uses the profile anonymous answer', () => {
     expect(decide(profile, { kind: 'anonymous', record: undefined, nowMs }).answer).toBe('hidden');
+  });
+});
+
+describe('decide with agent availability', () => {
+  const withAgents = (record: CallerRecord, roster?: Roster) =>
+    decide(defaultProfile, { kind: 'public', record, nowMs, roster });
+  const lastAgent: CallerRecord = { calls: 1, lastAgent: '1004', lastAgentAt: nowMs - DAY_MS };
+  const ticket: CallerRecord = {
+    calls: 1,
+    ticketAgent: '1003',
+    lastAgent: '1004',
+    lastAgentAt: nowMs - DAY_MS,
+  };
+  const until = nowMs + DAY_MS;
+
+  it.each<[string, CallerRecord, Roster | undefined, string, string]>([
+    ['an unknown roster counts the agent as available', lastAgent, undefined, '1004', 'rule:recent-agent'],
+    ['an agent not in the roster is available', lastAgent, new Map(), '1004', 'rule:recent-agent'],
+    [
+      'an agent marked available',
+      lastAgent,
+      new Map([['1004', { available: true }]]),
+      '1004',
+      'rule:recent-agent',
+    ],
+    [
+      'an agent away for good',
+      lastAgent,
+      new Map([['1004', { available: false }]]),
+      'default',
+      'rule:otherwise (recent-agent skipped: last agent 1004 unavailable)',
+    ],
+    [
+      'an agent away until tomorrow',
+      lastAgent,
+      new Map([['1004', { available: false, untilMs: until }]]),
+      'default',
+      `rule:otherwise (recent-agent skipped: last agent 1004 unavailable until ${new Date(until).toISOString()})`,
+    ],
+    [
+      'an absence that ended',
+      lastAgent,
+      new Map([['1004', { available: false, untilMs: nowMs - 1 }]]),
+      '1004',
+      'rule:recent-agent',
+    ],
+    [
+      'an unavailable ticket agent falls through to the last agent',
+      ticket,
+      new Map([['1003', { available: false }]]),
+      '1004',
+      'rule:recent-agent (open-ticket skipped: ticket agent 1003 unavailable)',
+    ],
+  ])('%s', (_name, record, roster, answer, reason) => {
+    expect(withAgents(record, roster)).toMatchObject({ answer, reason });
+  });
+
+  it('lists the rules it passed over', () => {
+    const roster: Roster = new Map([
+      ['1003', { available: false }],
+      ['1004', { available: false }],
+    ]);
+    expect(withAgents(ticket, roster).skipped).toEqual([
+      { rule: 'open-ticket', because: 'ticket agent 1003 unavailable' },
+      { rule: 'recent-agent', because: 'last agent 1004 unavailable' },
+    ]);
   });
 });

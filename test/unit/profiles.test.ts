@@ -68,6 +68,16 @@ describe('parseProfiles', () => {
       'two rules are named',
     ],
     [
+      'agentAvailable on an answer that inserts no agent',
+      withRules({ name: 'r1', when: { agentAvailable: true }, answer: 'sales' }, rest),
+      'rule 1 ("r1"): agentAvailable needs an answer that inserts one agent',
+    ],
+    [
+      'agentAvailable false',
+      withRules({ name: 'r1', when: { agentAvailable: false }, answer: '{lastAgent}' }, rest),
+      'agentAvailable must be true',
+    ],
+    [
       'a bad anonymous answer',
       { default: { anonymous: 'no one', rules: [rest] } },
       'profile "default": anonymous',

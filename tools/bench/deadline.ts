@@ -2,8 +2,8 @@
 import { performance } from 'node:perf_hooks';
 import { sha256Hex } from '../../lambda/access';
 import { DEFAULTS, parseConfig } from '../../lambda/config';
-import { DynamoCallRecorder } from '../../lambda/store/call-recorder';
 import { createDynamoClient } from '../../lambda/store/client';
+import { webhookStores } from '../../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../../lambda/webhook';
 import { startFaultyDynamo } from '../../local/fault-dynamo';
 import { summarize } from '../stats';
@@ -24,7 +24,7 @@ export async function benchDeadline({ report, runs }: BenchContext): Promise<voi
   const client = createDynamoClient({ region: DEFAULTS.region, endpoint: hang.endpoint, maxAttempts: 2 });
   const handler = createWebhookHandler({
     config,
-    calls: new DynamoCallRecorder(client, config),
+    ...webhookStores(client, config),
     log: () => undefined,
   });
   const budgetMs = config.belplanTimeoutMs - config.safetyMarginMs;

@@ -1,0 +1,113 @@
+/**
+ * The admin API's callers: their facts (read, merged, erased) and how the webhook would route
+ * them now, with the rule, the reason and the facts it used.
+ *
+ *   GET    /callers/{number}
+ *   PUT    /callers/{number}         {"openInvoices"?, "ticketAgent"?, "lastAgent"?, "lastAgentAt"?, "name"?}
+ *   DELETE /callers/{number}         erases everything held about the caller
+ *   GET    /callers/{number}/route   ?profile=: the answer now, without recording a call
+ */
+import { type AdminRoute, callerKeyIn, companyOf, iso, json } from './admin-request';
+import { availabilityOf, type Roster } from './agents';
+import { readJsonObject } from './body';
+import { factsOf, withAgentTime } from './caller-facts';
+import { decide, insertedValue } from './decide';
+import { HttpError } from './errors';
+import { kindOfKey } from './numbers';
+import { placeholders } from './profiles';
+import type { StoredCaller } from './store/items';
+
+export const getCaller: AdminRoute = async (context, admin) => {
+  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const caller = await context.store.getCaller(companyOf(context, admin), key, admin.nowMs);
+  admin.entry.reason = caller ? 'get' : 'get:unknown';
+  return caller ? json(200, callerView(caller)) : unknownCaller();
+};
+
+export const putCaller: AdminRoute = async (context, admin) => {
+  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const body = readJsonObject(admin.request);
+  const facts = withAgentTime(factsOf(body, admin.nowMs), admin.nowMs);
+  const caller = await context.store.mergeFacts(companyOf(context, admin, body), key, facts, admin.nowMs);
+  admin.entry.reason = 'put';
+  return json(200, callerView(caller));
+};
+
+export const deleteCaller: AdminRoute = async (context, admin) => {
+  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const existed = await context.store.deleteCaller(companyOf(context, admin), key, admin.nowMs);
+  admin.entry.reason = existed ? 'delete' : 'delete:unknown';
+  return existed ? { status: 204, body: '' } : unknownCaller();
+};
+
+/**
+ * The answer the webhook would give this caller now, and why: the same `decide` on the record
+ * and roster as they are, without recording a call. Behind the admin token, so it shows the facts.
+ */
+export const explainRoute: AdminRoute = async (context, admin) => {
+  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const comId = companyOf(context, admin);
+  const profileName = admin.request.query.profile || 'default';
+  const profile = context.config.profiles.get(profileName);
+  if (!profile) {
+    const known = [...context.config.profiles.keys()].join(', ');
+    throw new HttpError(400, `unknown profile "${profileName.slice(0, 32)}"; configured: ${known}`);
+  }
+  const [caller, roster] = await Promise.all([
+    context.store.getCaller(comId, key, admin.nowMs),
+    context.store.getRoster(comId),
+  ]);
+  const decision = decide(profile, { kind: kindOfKey(key), record: caller, nowMs: admin.nowMs, roster });
+  admin.entry.reason = 'route';
+  return json(200, {
+    number: key,
+    profile: profileName,
+    answer: decision.answer,
+    rule: /^rule:([^\s]+)/.exec(decision.reason)?.[1],
+    reason: decision.reason,
+    skipped: decision.skipped ?? [],
+    known: caller !== undefined,
+    facts: caller ? callerView(caller) : undefined,
+    agents: agentsOf(
+      caller,
+      roster,
+      profile.rules.flatMap((rule) => placeholders(rule.answer)),
+      admin.nowMs,
+    ),
+  });
+};
+
+/** The availability of every agent the profile's answers could insert for this caller. */
+function agentsOf(caller: StoredCaller | undefined, roster: Roster, fields: string[], nowMs: number) {
+  const agents = new Set<string>();
+  for (const field of fields) {
+    const value = insertedValue(caller, field);
+    if (value !== undefined) agents.add(value);
+  }
+  return [...agents].map((agent) => {
+    const availability = availabilityOf(roster, agent, nowMs);
+    return { agent, available: availability.available, until: iso(availability.untilMs) };
+  });
+}
+
+/** A caller as the API shows it: times as ISO text, the platform's call ids left out. */
+export function callerView(caller: StoredCaller): Record<string, unknown> {
+  return {
+    comId: caller.comId,
+    number: caller.callerKey,
+    name: caller.name,
+    openInvoices: caller.openInvoices,
+    ticketAgent: caller.ticketAgent,
+    lastAgent: caller.lastAgent,
+    lastAgentAt: iso(caller.lastAgentAt),
+    tags: caller.tags,
+    attributes: caller.attributes,
+    calls: caller.calls,
+    lastCallAt: iso(caller.lastCallAt),
+    expiresAt: iso(caller.expiresAt * 1000),
+  };
+}
+
+function unknownCaller() {
+  return json(404, { error: 'unknown caller' });
+}

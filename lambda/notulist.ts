@@ -1,0 +1,81 @@
+/**
+ * The AI Notulist webhook as a source of "who answered": from its payload only the `call`
+ * object is read (`from` the caller, `to` the colleague who answered, `dated`). The summary
+ * (`title`, `overview`, `notes`, `outcomes`) is personal data this product has no use for:
+ * it is never read, stored or logged. Pure.
+ */
+import { ValidationError } from './errors';
+import { type Caller, displayNumber, InvalidNumberError, normalizeCaller } from './numbers';
+import { ANSWER_TOKEN } from './profiles';
+import type { HandledReport } from './store/admin-store';
+import { callTime } from './times';
+
+/** What a notulist payload means for the caller table. */
+export type NotulistOutcome =
+  | { kind: 'report'; callerKey: string; report: HandledReport }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * Reads a notulist payload. A call not answered by a colleague (`to` empty, an external
+ * number) or from an anonymous or secret caller is `ignored`, with the reason.
+ * @throws ValidationError naming `call` when it is missing, or `call.dated` when it is not a time.
+ */
+export function readNotulist(
+  body: Record<string, unknown>,
+  defaultCountryCode: string,
+  nowMs: number,
+): NotulistOutcome {
+  const call = body.call;
+  if (typeof call !== 'object' || call === null || Array.isArray(call)) {
+    throw new ValidationError('call', 'is required: the object with from, to, via and dated');
+  }
+  const { from, to, dated } = call as Record<string, unknown>;
+  const atMs = callTime(dated, 'call.dated', nowMs);
+  const caller = callerOf(from, defaultCountryCode);
+  if (!caller) return { kind: 'ignored', reason: 'call.from is not a phone number' };
+  if (caller.kind === 'anonymous')
+    return { kind: 'ignored', reason: 'the caller is anonymous or a secret number' };
+  const agent = colleagueOf(to, defaultCountryCode);
+  if (!agent)
+    return { kind: 'ignored', reason: 'call.to is not a colleague (not answered, or answered outside)' };
+  return {
+    kind: 'report',
+    callerKey: caller.key,
+    report: { agent, uuid: callReportId(caller.key, agent, atMs), atMs },
+  };
+}
+
+/**
+ * What identifies a handled call wherever it is learned from (notulist, CDR report): the
+ * caller, the colleague and the time. Delivered twice, it is recorded once.
+ */
+export function callReportId(callerKey: string, agent: string, atMs: number): string {
+  return `call:${callerKey}:${agent}:${atMs}`;
+}
+
+function callerOf(value: unknown, defaultCountryCode: string): Caller | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  try {
+    return normalizeCaller(String(value), defaultCountryCode);
+  } catch (error) {
+    if (error instanceof InvalidNumberError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The colleague a call went to, as answers insert agents: an extension (`1003`) or a SIP
+ * account (`sip:alice`). An external number or nothing is no colleague.
+ */
+export function colleagueOf(value: unknown, defaultCountryCode: string): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  try {
+    const caller = normalizeCaller(String(value), defaultCountryCode);
+    if (caller.kind !== 'internal') return undefined;
+    const agent = displayNumber(caller.key);
+    return ANSWER_TOKEN.test(agent) ? agent : undefined;
+  } catch (error) {
+    if (error instanceof InvalidNumberError) return undefined;
+    throw error;
+  }
+}

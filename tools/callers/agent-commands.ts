@@ -1,0 +1,63 @@
+/** `npm run callers -- agent AGENT --unavailable | --available` and `agents`: the roster. */
+import type { Command } from 'commander';
+import { availabilityOf } from '../../lambda/agents';
+import { agentStatusOf, agentToken } from '../../lambda/caller-facts';
+import { CliError } from '../cli';
+import { type CallerTables, withTables } from '../tables';
+
+interface AgentFlags {
+  available?: boolean;
+  unavailable?: boolean;
+  until?: string;
+  name?: string;
+  forget?: boolean;
+}
+
+/** Adds `agent` and `agents` to `cli`. */
+export function registerAgentCommands(cli: Command): void {
+  withTables(
+    cli
+      .command('agent <agent>')
+      .description('mark an agent unavailable (callers skip them) or available again')
+      .option('--unavailable', 'away: rules with agentAvailable pass them over')
+      .option('--available', 'back: routed to again')
+      .option(
+        '--until <time>',
+        'with --unavailable: when they are back (ISO 8601, or "2026-12-24 09:00" local time)',
+      )
+      .option('--name <name>', 'a name to recognise them by')
+      .option('--forget', 'remove them from the roster (available)'),
+    setAgent,
+  );
+  withTables(cli.command('agents').description('list the roster: who is away, and until when'), listAgents);
+}
+
+async function setAgent(tables: CallerTables, agentText: string, flags: AgentFlags): Promise<void> {
+  const agent = agentToken(agentText, 'AGENT');
+  if (flags.forget) {
+    const existed = await tables.admin.deleteAgent(tables.comId, agent);
+    console.log(existed ? `forgot ${agent}: available` : `${agent} was not in the roster: available`);
+    return;
+  }
+  if (flags.available === flags.unavailable)
+    throw new CliError('say --available or --unavailable (or --forget)');
+  const status = agentStatusOf({
+    available: flags.available === true,
+    ...(flags.until ? { until: flags.until } : {}),
+    ...(flags.name ? { name: flags.name } : {}),
+  });
+  await tables.admin.putAgent(tables.comId, agent, status, Date.now());
+  const until = status.untilMs === undefined ? '' : ` until ${new Date(status.untilMs).toISOString()}`;
+  console.log(`${agent}: ${status.available ? 'available' : `unavailable${until}`}`);
+}
+
+async function listAgents(tables: CallerTables): Promise<void> {
+  const nowMs = Date.now();
+  const roster = await tables.admin.getRoster(tables.comId);
+  if (roster.size === 0) console.log('no agents in the roster: every agent counts as available');
+  for (const [agent, status] of [...roster].sort(([a], [b]) => a.localeCompare(b))) {
+    const now = availabilityOf(roster, agent, nowMs).available ? 'available' : 'unavailable';
+    const until = status.untilMs === undefined ? '' : ` (until ${new Date(status.untilMs).toISOString()})`;
+    console.log(`${agent.padEnd(12)} ${now.padEnd(11)}${until}${status.name ? `  ${status.name}` : ''}`);
+  }
+}

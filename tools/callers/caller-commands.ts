@@ -1,0 +1,127 @@
+/** `npm run callers -- import | get | put | delete | export`: caller facts by hand and in bulk. */
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { FACT_FIELDS, factsOf, storableCallerKey, withAgentTime } from '../../lambda/caller-facts';
+import { displayNumber } from '../../lambda/numbers';
+import type { StoredCaller } from '../../lambda/store/items';
+import { CliError } from '../cli';
+import { decodeFile, ENCODINGS, type Encoding } from '../csv';
+import { EXPORT_HEADER, exportLine } from '../export';
+import { planImport } from '../import';
+import { runImport } from '../import-writer';
+import { type CallerTables, withTables } from '../tables';
+
+type FactFlags = Partial<Record<(typeof FACT_FIELDS)[number], string>>;
+
+const FACT_HELP: Record<(typeof FACT_FIELDS)[number], string> = {
+  openInvoices: 'unpaid invoices (a whole number)',
+  ticketAgent: 'the agent of an open ticket, e.g. 1003',
+  lastAgent: 'the agent who last spoke to the caller',
+  lastAgentAt: 'when (epoch ms or ISO 8601; default: now)',
+  name: "the caller's name",
+};
+
+/** Adds the caller commands to `cli`. */
+export function registerCallerCommands(cli: Command): void {
+  withTables(
+    cli
+      .command('import <file>')
+      .description('merge a CRM export (CSV with a header row, or JSON lines)')
+      .addOption(
+        new Option('--encoding <encoding>', 'how the file is encoded').choices(ENCODINGS).default('auto'),
+      ),
+    importFile,
+  );
+  withTables(cli.command('get <number>').description('print what is stored about a caller'), getCaller);
+  const put = cli
+    .command('put <number>')
+    .description('set facts of a caller; an empty value removes the fact');
+  for (const field of FACT_FIELDS) put.option(`--${field} <value>`, FACT_HELP[field]);
+  withTables(put, putCaller);
+  withTables(
+    cli.command('delete <number>').description('erase everything stored about a caller'),
+    deleteCaller,
+  );
+  withTables(
+    cli.command('export').description('write every caller of the company as CSV to stdout'),
+    exportCallers,
+  );
+}
+
+async function importFile(tables: CallerTables, file: string, flags: { encoding: Encoding }): Promise<void> {
+  const started = performance.now();
+  const nowMs = Date.now();
+  const { text, encoding } = decodeFile(readFileSync(file), flags.encoding);
+  const plan = planImport(text, tables.country, nowMs);
+  if (encoding === 'windows-1252') console.error('read as Windows-1252 (not valid UTF-8)');
+  const showProgress = process.stderr.isTTY && plan.rows.length >= 1000;
+  const result = await runImport(plan, tables, tables.comId, {
+    nowMs,
+    retry: tables.retry,
+    onProgress: (done, total) => {
+      if (showProgress) process.stderr.write(`\rimporting ${done}/${total}`);
+    },
+  });
+  if (showProgress) process.stderr.write('\n');
+  for (const { line, reason } of result.rejected) console.error(`line ${line}: rejected: ${reason}`);
+  for (const { line, firstLine } of result.duplicates) {
+    console.error(`line ${line}: duplicate of line ${firstLine}, skipped`);
+  }
+  for (const { line, reason } of result.failed) console.error(`line ${line}: failed to write: ${reason}`);
+  if (result.ignoredColumns.length) console.error(`ignored columns: ${result.ignoredColumns.join(', ')}`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `written ${result.written}, unchanged ${result.unchanged}, rejected ${result.rejected.length}, ` +
+      `duplicates ${result.duplicates.length}, failed ${result.failed.length}, ` +
+      `not attempted ${result.notAttempted} in ${seconds} s`,
+  );
+  if (result.failed.length > 0 || result.notAttempted > 0) {
+    console.error(
+      'not everything was written: run the same import again to finish (written rows are skipped)',
+    );
+    process.exitCode = 1;
+  }
+}
+
+async function getCaller(tables: CallerTables, number: string): Promise<void> {
+  const caller = await tables.admin.getCaller(tables.comId, keyOf(tables, number), Date.now());
+  if (!caller) throw new CliError('unknown caller');
+  printCaller(caller);
+}
+
+async function putCaller(tables: CallerTables, number: string, flags: FactFlags): Promise<void> {
+  const body: Record<string, unknown> = {};
+  for (const field of FACT_FIELDS) {
+    const value = flags[field];
+    if (value === undefined) continue;
+    body[field] = value === '' ? null : field === 'openInvoices' ? Number(value) : value;
+  }
+  if (typeof body.lastAgentAt === 'string' && !/^\d+$/.test(body.lastAgentAt)) {
+    body.lastAgentAt = Date.parse(body.lastAgentAt) || body.lastAgentAt;
+  }
+  if (Object.keys(body).length === 0) {
+    throw new CliError(`put needs at least one of ${FACT_FIELDS.map((field) => `--${field}`).join(', ')}`);
+  }
+  const nowMs = Date.now();
+  const facts = withAgentTime(factsOf(body, nowMs), nowMs);
+  printCaller(await tables.admin.mergeFacts(tables.comId, keyOf(tables, number), facts, nowMs));
+}
+
+async function deleteCaller(tables: CallerTables, number: string): Promise<void> {
+  const existed = await tables.admin.deleteCaller(tables.comId, keyOf(tables, number), Date.now());
+  console.log(existed ? 'deleted' : 'unknown caller: nothing to delete');
+}
+
+async function exportCallers(tables: CallerTables): Promise<void> {
+  console.log(EXPORT_HEADER);
+  for await (const caller of tables.bulk.listCallers(tables.comId, Date.now()))
+    console.log(exportLine(caller));
+}
+
+function keyOf(tables: CallerTables, number: string): string {
+  return storableCallerKey(number, 'NUMBER', tables.country);
+}
+
+function printCaller(caller: StoredCaller): void {
+  console.log(JSON.stringify({ ...caller, number: displayNumber(caller.callerKey) }, null, 2));
+}
