@@ -35,6 +35,11 @@ export interface SkippedRule {
 export interface Decision {
   answer: string;
   reason: string;
+  /**
+   * The answer as the log shows it, when that differs: an answer that inserted a CRM
+   * attribute is logged as its template (`{attributes.accountManager}`), keeping the value out.
+   */
+  logged?: string;
   /** Rules before the one that fired that held but were passed over. */
   skipped?: SkippedRule[];
 }
@@ -69,7 +74,8 @@ export function decide(profile: Profile, input: DecideInput): Decision {
       skipped.push({ rule: rule.name, because: away });
       continue;
     }
-    return withSkipped({ answer, reason: `rule:${rule.name}` }, skipped);
+    const logged = placeholders(rule.answer).some(isAttribute) ? { logged: rule.answer } : {};
+    return withSkipped({ answer, reason: `rule:${rule.name}`, ...logged }, skipped);
   }
   // Unreachable for validated profiles, whose last rule has no conditions and no placeholders.
   return withSkipped({ answer: profile.fallback, reason: 'no-rule' }, skipped);
@@ -107,6 +113,10 @@ function within(atMs: number | undefined, windowMs: number, nowMs: number): bool
   return atMs !== undefined && atMs > 0 && nowMs - atMs <= windowMs;
 }
 
+function isAttribute(field: string): boolean {
+  return field.startsWith('attributes.');
+}
+
 /** The value an answer's placeholder (`lastAgent`, `attributes.accountManager`) stands for. */
 export function insertedValue(record: CallerRecord | undefined, field: string): string | undefined {
   const attribute = /^attributes\.(.+)$/.exec(field)?.[1];
@@ -131,8 +141,9 @@ function unavailableAgent(rule: Rule, { record, roster, nowMs }: DecideInput): s
   const agent = insertedValue(record, field) as string;
   const availability = availabilityOf(roster, agent, nowMs);
   if (availability.available) return undefined;
-  const who = field === 'lastAgent' ? 'last agent' : field === 'ticketAgent' ? 'ticket agent' : field;
   const until =
     availability.untilMs === undefined ? '' : ` until ${new Date(availability.untilMs).toISOString()}`;
-  return `${who} ${agent} unavailable${until}`;
+  // An agent from an attribute is CRM data: the reason, which is logged, names the attribute only.
+  if (isAttribute(field)) return `the agent in ${field} unavailable${until}`;
+  return `${field === 'lastAgent' ? 'last agent' : 'ticket agent'} ${agent} unavailable${until}`;
 }

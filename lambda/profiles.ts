@@ -82,7 +82,7 @@ export const ATTRIBUTE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,31}$/;
 
 /** The caller fields an answer may insert besides `{attributes.<name>}`. */
 export const TEMPLATE_FIELDS = ['ticketAgent', 'lastAgent'] as const;
-const PLACEHOLDER = /\{([\w.]+)\}/g;
+const PLACEHOLDER = /\{([^{}]*)\}/g;
 const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const DURATION = /^(\d{1,5})(m|h|d)$/;
 const DURATION_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -95,7 +95,7 @@ class Webhook {
       if (found?.failure) entry.rosterFailure = found.failure;
     }
     const decision = decide(profile, { kind: caller?.kind, record, nowMs, roster });
-    entry.answer = decision.answer;
+    entry.answer = decision.logged ?? decision.answer;
     const unrecorded = caller && caller.kind !== 'anonymous' && !call?.com_id;
     entry.reason = unrecorded ? `${decision.reason} (no com_id)` : decision.reason;
     return { status: 200, body: decision.answer };

@@ -14,7 +14,7 @@ import { CallerAdminStore } from '../lambda/store/admin-store';
 import { createDynamoClient } from '../lambda/store/client';
 import { webhookStores } from '../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../lambda/webhook';
-import { DEMO_COMPANY, type DemoCaller, seedDemoCallers } from './demo';
+import { cookbookProfiles, DEMO_COMPANY, type DemoCaller, seedDemoCallers } from './demo';
 import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from './dynamo';
 import { startLocalUrl } from './server';
 import { claimDataDir, type LocalState, localDataDir, readState, restoreState, writeState } from './state';
@@ -109,6 +109,7 @@ function localConfig(
     WEBHOOK_TOKEN_SHA256: env.WEBHOOK_TOKEN_SHA256 || sha256Hex(tokens.webhookToken),
     ADMIN_TOKEN_SHA256: env.ADMIN_TOKEN_SHA256 || sha256Hex(tokens.adminToken),
     INGEST_TOKEN_SHA256: env.INGEST_TOKEN_SHA256 || sha256Hex(tokens.ingestToken),
+    PROFILES: env.PROFILES || cookbookProfiles(),
     // Locally the roster is read with every call, so an admin change shows at once.
     AGENT_CACHE_SECONDS: env.AGENT_CACHE_SECONDS || '0',
   });

@@ -33,7 +33,10 @@ function terminalLine(entry: RequestLog): void {
 function readyMadeCalls(seeded: readonly DemoCaller[]): string {
   if (seeded.length === 0) return '  npm run call -- --caller 31152026057';
   return seeded
-    .map((caller) => `  npm run call -- --caller '${caller.number}'   # → ${caller.expect}: ${caller.why}`)
+    .map((caller) => {
+      const profile = caller.profile ? ` --profile ${caller.profile}` : '';
+      return `  npm run call -- --caller '${caller.number}'${profile}   # → ${caller.expect}: ${caller.why}`;
+    })
     .join('\n');
 }
 

@@ -9,7 +9,7 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { CallerFacts } from '../lambda/caller-facts';
+import { applyCrmData, type CallerFacts } from '../lambda/caller-facts';
 import type { RequestOptions } from '../lambda/store/admin-store';
 import type { TableOptions } from '../lambda/store/call-recorder';
 import { isConditionFailure } from '../lambda/store/errors';
@@ -84,10 +84,15 @@ export class BulkCallerStore {
       comId: { S: comId },
       [CALLER_TABLE.ttlAttribute]: { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
     };
-    for (const [name, value] of Object.entries(facts)) {
+    const { tags, attributes, ...plain } = facts;
+    for (const [name, value] of Object.entries(plain)) {
       if (value === null || value === undefined) continue;
       item[name] = typeof value === 'number' ? { N: String(value) } : { S: value };
     }
+    const crm = applyCrmData({}, { tags, attributes });
+    if (crm.tags.length > 0) item.tags = { SS: crm.tags };
+    const attributeMap = Object.entries(crm.attributes).map(([name, value]) => [name, { S: value }]);
+    if (attributeMap.length > 0) item.attributes = { M: Object.fromEntries(attributeMap) };
     try {
       await this.client.send(
         new PutItemCommand({

@@ -1,25 +1,43 @@
 /**
  * A company's callers as CSV, in the columns the import reads back: export → import writes
- * nothing (every row unchanged). Cells a spreadsheet would run as a formula are neutralised.
+ * nothing (every row unchanged). Tags are one `|`-separated column, each attribute a column
+ * `attributes.<name>`. Cells a spreadsheet would run as a formula are neutralised.
  */
 import { displayNumber } from '../lambda/numbers';
 import type { StoredCaller } from '../lambda/store/items';
 import { csvLine } from './csv';
 
-/** The header row; the import maps each of these names. */
-export const EXPORT_HEADER = 'number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt';
+/** The columns every export has, in order; attribute columns follow. */
+export const EXPORT_COLUMNS = [
+  'number',
+  'openInvoices',
+  'ticketAgent',
+  'lastAgent',
+  'lastAgentAt',
+  'name',
+  'calls',
+  'lastCallAt',
+  'tags',
+] as const;
 
-/** One caller as a CSV line. Times are ISO 8601 in UTC. */
-export function exportLine(caller: StoredCaller): string {
+/** The lines of an export of these callers: the header, then one line each. Times are ISO 8601 in UTC. */
+export function exportLines(callers: readonly StoredCaller[]): string[] {
+  const attributes = [...new Set(callers.flatMap((caller) => Object.keys(caller.attributes ?? {})))].sort();
+  const header = csvLine([...EXPORT_COLUMNS, ...attributes.map((name) => `attributes.${name}`)]);
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-  return csvLine([
-    displayNumber(caller.callerKey),
-    caller.openInvoices,
-    caller.ticketAgent,
-    caller.lastAgent,
-    iso(caller.lastAgentAt),
-    caller.name,
-    caller.calls,
-    iso(caller.lastCallAt),
-  ]);
+  const rows = callers.map((caller) =>
+    csvLine([
+      displayNumber(caller.callerKey),
+      caller.openInvoices,
+      caller.ticketAgent,
+      caller.lastAgent,
+      iso(caller.lastAgentAt),
+      caller.name,
+      caller.calls,
+      iso(caller.lastCallAt),
+      caller.tags?.join('|'),
+      ...attributes.map((name) => caller.attributes?.[name]),
+    ]),
+  );
+  return [header, ...rows];
 }

@@ -5,7 +5,8 @@
  * retried; the result accounts for every row.
  */
 import type { CallerFacts } from '../lambda/caller-facts';
-import { withAgentTime } from '../lambda/caller-facts';
+import { applyCrmData, withAgentTime } from '../lambda/caller-facts';
+import { ValidationError } from '../lambda/errors';
 import type { CallerAdminStore } from '../lambda/store/admin-store';
 import type { StoredCaller } from '../lambda/store/items';
 import type { BulkCallerStore } from './bulk-store';
@@ -157,9 +158,18 @@ class RowWriter {
  * only when the file gives one; a changed agent without one was handled "now".
  */
 function changedFacts(facts: CallerFacts, current: StoredCaller, nowMs: number): CallerFacts {
+  const { tags, attributes, ...plain } = facts;
   const changed: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(facts)) {
+  for (const [name, value] of Object.entries(plain)) {
     if ((value ?? undefined) !== current[name as keyof StoredCaller]) changed[name] = value;
+  }
+  const after = applyCrmData(current, { tags, attributes });
+  if (tags && after.tags.join('|') !== (current.tags ?? []).join('|')) changed.tags = tags;
+  if (
+    attributes !== undefined &&
+    JSON.stringify(after.attributes) !== JSON.stringify(current.attributes ?? {})
+  ) {
+    changed.attributes = attributes;
   }
   if (!('lastAgent' in changed) && !('lastAgentAt' in changed)) return changed as CallerFacts;
   const { lastAgentAt } = facts;
@@ -169,6 +179,8 @@ function changedFacts(facts: CallerFacts, current: StoredCaller, nowMs: number):
   );
 }
 
+/** Why a row failed: what was wrong with it, or the name of the store's error. */
 function errorName(error: unknown): string {
+  if (error instanceof ValidationError) return error.columnMessage;
   return error instanceof Error ? error.name : String(error);
 }

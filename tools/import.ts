@@ -3,7 +3,7 @@
  * `csv.ts` reads) or JSON lines, every Dutch number notation, bad rows rejected with their
  * line and reason, duplicates reported. Pure: writing is `import-writer.ts`.
  */
-import { type CallerFacts, factsOf } from '../lambda/caller-facts';
+import { attributeName, type CallerFacts, factsOf } from '../lambda/caller-facts';
 import { ValidationError } from '../lambda/errors';
 import { InvalidNumberError, normalizeCaller } from '../lambda/numbers';
 import { ImportFileError, readCsv, restored } from './csv';
@@ -49,7 +49,20 @@ const COLUMNS = new Map<string, string>([
   ['last_agent_at', 'lastAgentAt'],
   ['name', 'name'],
   ['naam', 'name'],
+  ['tags', 'tags'],
 ]);
+
+/** A header `attributes.<name>` is always read as that attribute (our export writes them so). */
+const ATTRIBUTE_COLUMN = /^attributes\.(.+)$/i;
+
+/** How a file is read besides its own header. */
+export interface ImportOptions {
+  /**
+   * Columns to read as attributes: `accountManager` (the column of that name, case aside) or
+   * `language=Taal` (the attribute language from the column Taal). Other columns stay ignored.
+   */
+  attributes?: string[];
+}
 
 /** A record as read, before validation: field → value (no prototype: a column may be called anything). */
 type Fields = Record<string, unknown>;
@@ -64,9 +77,16 @@ interface RawRecords {
  * closed ticket, paid invoices); a column the file does not have leaves the fact as it is.
  * @throws ImportFileError for a file without a number column or with broken quoting.
  */
-export function planImport(text: string, defaultCountryCode: string, nowMs: number): ImportPlan {
+export function planImport(
+  text: string,
+  defaultCountryCode: string,
+  nowMs: number,
+  options: ImportOptions = {},
+): ImportPlan {
   const firstLine = text.split(/\r\n|\r|\n/).find((line) => line.trim() !== '') ?? '';
-  const records = firstLine.trimStart().startsWith('{') ? jsonLines(text) : csvRecords(text);
+  const records = firstLine.trimStart().startsWith('{')
+    ? jsonLines(text)
+    : csvRecords(text, options.attributes ?? []);
   const plan: ImportPlan = { rows: [], rejected: [], duplicates: [], ignoredColumns: records.ignoredColumns };
   const firstLineOf = new Map<string, number>();
   for (const { line, fields, error } of records.rows) {
@@ -159,7 +179,7 @@ function jsonLines(text: string): RawRecords {
     }
     const fields: Fields = Object.create(null);
     for (const [key, field] of Object.entries(value)) {
-      const column = COLUMNS.get(key.toLowerCase());
+      const column = key === 'attributes' ? 'attributes' : COLUMNS.get(key.toLowerCase());
       if (!column) ignored.add(key);
       else fields[column] = jsonField(column, field);
     }
@@ -171,15 +191,29 @@ function jsonLines(text: string): RawRecords {
 /** A JSON value as the facts expect it: a number as a number's text, a count given as digits as a count. */
 function jsonField(column: string, value: unknown): unknown {
   if (column === 'number' && typeof value === 'number') return String(value);
+  if (column === 'tags' && typeof value === 'string') return value.split(/[|\s]+/).filter(Boolean);
   if (column === 'openInvoices' && typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   return value;
 }
 
-function csvRecords(text: string): RawRecords {
+function csvRecords(text: string, attributeNames: string[]): RawRecords {
   const table = readCsv(text);
   const header = table.shift();
   if (!header) throw new ImportFileError('the file is empty');
-  const columns = header.cells.map((cell) => COLUMNS.get(cell.trim().toLowerCase()));
+  const attributeColumns = new Map(
+    attributeNames.map((spec) => {
+      const [name = '', column = name] = spec.split('=');
+      return [column.trim().toLowerCase(), name.trim()] as const;
+    }),
+  );
+  const columns = header.cells.map((cell) => columnOf(cell.trim(), attributeColumns));
+  const found = new Set(header.cells.map((cell) => cell.trim().toLowerCase()));
+  const missing = [...attributeColumns.keys()].filter((column) => !found.has(column));
+  if (missing.length > 0) {
+    throw new ImportFileError(
+      `--attributes names the column ${missing.join(', ')}, which the header row does not have`,
+    );
+  }
   if (!columns.includes('number')) {
     throw new ImportFileError(
       'the header row has no number column; expected one of: number, phone, caller_number, telefoon ' +
@@ -196,7 +230,11 @@ function csvRecords(text: string): RawRecords {
     }
     const fields: Fields = Object.create(null);
     columns.forEach((column, index) => {
-      if (column) fields[column] = csvField(column, restored(cells[index] ?? ''));
+      if (!column) return;
+      const value = csvField(column, restored(cells[index] ?? ''));
+      const attribute = ATTRIBUTE_COLUMN.exec(column)?.[1];
+      if (attribute) fields.attributes = { ...(fields.attributes as object), [attribute]: value };
+      else fields[column] = value;
     });
     if (fields.lastAgentAt === null) delete fields.lastAgentAt;
     rows.push({ line, fields });
@@ -204,9 +242,26 @@ function csvRecords(text: string): RawRecords {
   return { rows, ignoredColumns };
 }
 
-/** A CSV cell as the facts expect it: empty removes the fact; counts and times are read as numbers. */
+/**
+ * The field a header names: a known column, an attribute (`attributes.<name>`, or a column
+ * given with --attributes, case aside), or nothing (undefined: the column is ignored).
+ */
+function columnOf(header: string, attributeColumns: ReadonlyMap<string, string>): string | undefined {
+  const attribute = ATTRIBUTE_COLUMN.exec(header)?.[1] ?? attributeColumns.get(header.toLowerCase());
+  if (attribute === undefined) return COLUMNS.get(header.toLowerCase());
+  try {
+    return `attributes.${attributeName(attribute)}`;
+  } catch (error) {
+    if (error instanceof ValidationError)
+      throw new ImportFileError(`column "${header}": ${error.columnMessage}`);
+    throw error;
+  }
+}
+
+/** A CSV cell as the facts expect it: empty removes the fact; counts and times are read as numbers, tags as a list. */
 function csvField(column: string, cell: string): unknown {
   if (column === 'number') return cell;
+  if (column === 'tags') return cell.split(/[|\s]+/).filter(Boolean);
   if (cell.trim() === '') return null;
   if (column === 'openInvoices') return /^\d+$/.test(cell.trim()) ? Number(cell.trim()) : cell;
   if (column === 'lastAgentAt') return /^\d+$/.test(cell.trim()) ? cell.trim() : Date.parse(cell) || cell;

@@ -9,12 +9,13 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AgentStatus } from '../agents';
-import type { CallerFacts } from '../caller-facts';
+import { applyCrmData, type CallerFacts } from '../caller-facts';
 import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
 import {
   AGENT_ATTRIBUTE_PREFIX,
   agentValue,
+  CALLER_TABLE,
   callerKey,
   EMPTY_SLOT,
   expiresAtSeconds,
@@ -27,12 +28,73 @@ import {
   rosterKey,
   type StoredCaller,
   shiftRegister,
+  toRecord,
   toRoster,
   toStoredCaller,
 } from './items';
 
 /** Writes that lose a race try again from what the table then holds. */
 const MAX_TRIES = 5;
+
+/** A condition of an update and the values it reads. */
+interface Condition {
+  expression: string;
+  values: Item;
+}
+
+/** The item is as it was read: absent still, or live with the same version of its facts. */
+function unchangedSince(current: Item | undefined, version: number, nowMs: number): Condition {
+  if (!current) return { expression: `attribute_not_exists(${CALLER_TABLE.partitionKey})`, values: {} };
+  if (version === 0) {
+    return {
+      expression: `${NOT_EXPIRED} AND attribute_not_exists(factsVersion)`,
+      values: nowSecondsValue(nowMs),
+    };
+  }
+  return {
+    expression: `${NOT_EXPIRED} AND factsVersion = :seenVersion`,
+    values: { ...nowSecondsValue(nowMs), ':seenVersion': { N: String(version) } },
+  };
+}
+
+/** An UpdateItem of facts being built: SET and REMOVE actions, names and values. */
+function factUpdate(facts: CallerFacts, comId: string, nowMs: number, retentionDays: number) {
+  const set = ['expiresAt = :expires', 'comId = :comId'];
+  const remove: string[] = [];
+  const values: Item = {
+    ':expires': { N: String(expiresAtSeconds(nowMs, retentionDays)) },
+    ':comId': { S: comId },
+  };
+  // Names go through placeholders: `name` is a DynamoDB reserved word.
+  const names: Record<string, string> = {};
+  const setOrRemove = (name: string, value: Item[string] | undefined) => {
+    names[`#${name}`] = name;
+    if (value === undefined) remove.push(`#${name}`);
+    else {
+      set.push(`#${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
+  };
+  for (const [name, value] of Object.entries(facts)) {
+    if (value === undefined) continue;
+    setOrRemove(
+      name,
+      value === null ? undefined : typeof value === 'number' ? { N: String(value) } : { S: value },
+    );
+  }
+  return {
+    setOrRemove,
+    input: (tableName: string, key: Item, condition: Condition) => ({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: condition.expression,
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: { ...values, ...condition.values },
+      ReturnValues: 'ALL_NEW' as const,
+    }),
+  };
+}
 
 /** Per-request options of the writes the tools make in bulk. */
 export interface RequestOptions {
@@ -71,7 +133,9 @@ export class CallerAdminStore {
 
   /**
    * Merges CRM facts into the caller's item (creating it) and returns the result. An expired
-   * item is erased first, so stale facts and counts do not come back to life.
+   * item is erased first, so stale facts and counts do not come back to life. Plain facts take
+   * one request; a change of tags or attributes reads the item first, checks the limits on
+   * the result, and writes only if no other fact write came in between.
    */
   async mergeFacts(
     comId: string,
@@ -80,38 +144,64 @@ export class CallerAdminStore {
     nowMs: number,
     options: RequestOptions = {},
   ): Promise<StoredCaller> {
-    const set = ['expiresAt = :expires', 'comId = :comId'];
-    const remove: string[] = [];
-    const values: Item = {
-      ':expires': { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
-      ':comId': { S: comId },
-      ...nowSecondsValue(nowMs),
-    };
-    // Names go through placeholders: `name` is a DynamoDB reserved word.
-    const names: Record<string, string> = {};
-    for (const [name, value] of Object.entries(facts)) {
-      if (value === undefined) continue;
-      names[`#${name}`] = name;
-      if (value === null) {
-        remove.push(`#${name}`);
+    const { tags, attributes, ...plain } = facts;
+    if (tags !== undefined || attributes !== undefined) {
+      return this.mergeCrmData(comId, key, facts, nowMs, options);
+    }
+    const update = factUpdate(plain, comId, nowMs, this.table.retentionDays);
+    const live = { expression: NOT_EXPIRED, values: nowSecondsValue(nowMs) };
+    const send = () =>
+      this.client.send(
+        new UpdateItemCommand(update.input(this.table.tableName, callerKey(comId, key), live)),
+        sendOptions(options),
+      );
+    const result = await this.writeLive(comId, key, nowMs, options, send);
+    return toStoredCaller(result?.Attributes ?? {}, comId, key);
+  }
+
+  /** Read, change, write if unchanged meanwhile (a version of the item's facts): tags and attributes. */
+  private async mergeCrmData(
+    comId: string,
+    key: string,
+    facts: CallerFacts,
+    nowMs: number,
+    options: RequestOptions,
+  ): Promise<StoredCaller> {
+    const { tags, attributes, ...plain } = facts;
+    for (let tries = 1; ; tries++) {
+      const current = await this.getItem(comId, key, options);
+      if (current && isExpired(current, nowMs)) {
+        await this.eraseExpired(comId, key, current, options);
         continue;
       }
-      set.push(`#${name} = :${name}`);
-      values[`:${name}`] = typeof value === 'number' ? { N: String(value) } : { S: value };
+      const crm = applyCrmData(current ? toRecord(current) : {}, { tags, attributes });
+      const update = factUpdate(plain, comId, nowMs, this.table.retentionDays);
+      update.setOrRemove('tags', crm.tags.length > 0 ? { SS: crm.tags } : undefined);
+      const attributeMap = Object.fromEntries(
+        Object.entries(crm.attributes).map(([name, value]) => [name, { S: value }]),
+      );
+      update.setOrRemove(
+        'attributes',
+        Object.keys(attributeMap).length > 0 ? { M: attributeMap } : undefined,
+      );
+      const version = Number(current?.factsVersion?.N ?? 0);
+      update.setOrRemove('factsVersion', { N: String(version + 1) });
+      try {
+        const result = await this.client.send(
+          new UpdateItemCommand(
+            update.input(
+              this.table.tableName,
+              callerKey(comId, key),
+              unchangedSince(current, version, nowMs),
+            ),
+          ),
+          sendOptions(options),
+        );
+        return toStoredCaller(result.Attributes ?? {}, comId, key);
+      } catch (error) {
+        if (!isConditionFailure(error) || tries === MAX_TRIES) throw error;
+      }
     }
-    const command = new UpdateItemCommand({
-      TableName: this.table.tableName,
-      Key: callerKey(comId, key),
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-      ConditionExpression: NOT_EXPIRED,
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    });
-    const result = await this.writeLive(comId, key, nowMs, options, () =>
-      this.client.send(command, sendOptions(options)),
-    );
-    return toStoredCaller(result?.Attributes ?? {}, comId, key);
   }
 
   /**

@@ -195,6 +195,11 @@ export function toRecord(item: Item): CallerRecord {
   record.lastAgent = text('lastAgent');
   record.lastAgentAt = number('lastAgentAt');
   record.name = text('name');
+  if (item.tags?.SS?.length) record.tags = [...item.tags.SS].sort();
+  const attributes = Object.entries(item.attributes?.M ?? {}).flatMap(([name, value]) =>
+    value.S === undefined ? [] : [[name, value.S] as const],
+  );
+  if (attributes.length > 0) record.attributes = Object.fromEntries(attributes);
   for (const key of Object.keys(record) as (keyof CallerRecord)[]) {
     if (record[key] === undefined) delete record[key];
   }

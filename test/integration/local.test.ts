@@ -62,14 +62,15 @@ describe('npm start, called over real HTTP', () => {
   it('answers each demo caller as the default profile routes them', async () => {
     expect(local.seeded.length).toBeGreaterThanOrEqual(5);
     for (const demo of local.seeded) {
-      const outcome = await call(demo.number);
+      const outcome = await call(demo.number, demo.profile);
       expect([demo.number, outcome.status, outcome.answer]).toEqual([demo.number, 200, demo.expect]);
     }
   });
 
   it('explains each demo caller’s route as the webhook answers it', async () => {
     for (const demo of local.seeded.filter((caller) => caller.number !== 'anonymous')) {
-      const explained = await admin('GET', `callers/${encodeURIComponent(demo.number)}/route`);
+      const route = `callers/${encodeURIComponent(demo.number)}/route?profile=${demo.profile ?? 'default'}`;
+      const explained = await admin('GET', route);
       const body = (await explained.json()) as { answer: string; rule: string };
       expect([demo.number, explained.status, body.answer]).toEqual([demo.number, 200, demo.expect]);
     }
@@ -197,7 +198,10 @@ describe('npm start, called over real HTTP', () => {
 
     const { stdout: csv } = await callersCli('export');
     const header = csv.split('\n')[0];
-    expect(header).toBe('number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt');
+    expect(header).toBe(
+      'number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt,tags,attributes.accountManager,attributes.language',
+    );
+    expect(csv).toMatch(/^\+31601000002,,,,,,\d+,[^,]*,,,en$/m);
     expect(csv).toMatch(/^\+31677777777,,,,,Visser & Zn,1,\d{4}-/m);
     expect(csv).toMatch(/^\+31201234567,2,,,,Demo Finance BV,/m);
     const exported = join(dataDir, 'export.csv');
@@ -211,6 +215,17 @@ describe('npm start, called over real HTTP', () => {
       code: 2,
       stderr: expect.stringContaining('unknown caller'),
     });
+  });
+
+  it('takes tags and attributes from the CLI and routes on them', async () => {
+    const put = await callersCli('put', '0688888888', '--tag', 'VIP', '--attribute', 'language=en');
+    expect(JSON.parse(put.stdout)).toMatchObject({ tags: ['vip'], attributes: { language: 'en' } });
+    expect([(await call('0688888888', 'vip')).answer, (await call('0688888888', 'language')).answer]).toEqual(
+      ['priority', 'queue-en'],
+    );
+    const removed = await callersCli('put', '0688888888', '--untag', 'vip', '--attribute', 'language=');
+    expect(JSON.parse(removed.stdout).tags).toBeUndefined();
+    expect(JSON.parse(removed.stdout).attributes).toBeUndefined();
   });
 
   it('logs one line per request with the caller masked', () => {

@@ -171,3 +171,89 @@ describe('decide with agent availability', () => {
     ]);
   });
 });
+
+describe('decide on tags and attributes', () => {
+  const profiles = parseProfiles({
+    default: DEFAULT_PROFILES_JSON.default,
+    crm: {
+      rules: [
+        { name: 'blocked', when: { hasTag: 'blocked' }, answer: 'announcement' },
+        { name: 'vip', when: { hasTag: ['VIP', 'gold'], lacksTag: 'payment-plan' }, answer: 'priority' },
+        { name: 'english', when: { attribute: { language: 'en' } }, answer: 'queue-en' },
+        { name: 'german', when: { attribute: { language: ['de', 'de-AT'] } }, answer: 'queue-de' },
+        {
+          name: 'manager',
+          when: { attribute: { accountManager: '*' }, agentAvailable: true },
+          answer: '{attributes.accountManager}',
+        },
+        { name: 'segment', when: { attribute: { segment: '*' } }, answer: 'segment-{attributes.segment}' },
+        { name: 'rest', answer: 'queue' },
+      ],
+    },
+  });
+  const crm = profiles.get('crm') as Profile;
+  const answer = (record: CallerRecord, roster?: Roster) =>
+    decide(crm, { kind: 'public', record, nowMs, roster });
+
+  it.each<[string, CallerRecord, string, string]>([
+    ['a tag', { calls: 0, tags: ['blocked', 'vip'] }, 'announcement', 'rule:blocked'],
+    ['any of a list of tags (written in any case)', { calls: 0, tags: ['gold'] }, 'priority', 'rule:vip'],
+    [
+      'a tag the rule says must be missing',
+      { calls: 0, tags: ['vip', 'payment-plan'] },
+      'queue',
+      'rule:rest',
+    ],
+    ['no tags at all', { calls: 0 }, 'queue', 'rule:rest'],
+    [
+      'an attribute equal to the value',
+      { calls: 0, attributes: { language: 'en' } },
+      'queue-en',
+      'rule:english',
+    ],
+    [
+      'an attribute among the values',
+      { calls: 0, attributes: { language: 'de-AT' } },
+      'queue-de',
+      'rule:german',
+    ],
+    ['an attribute of another value', { calls: 0, attributes: { language: 'fr' } }, 'queue', 'rule:rest'],
+    [
+      'an attribute inserted into the answer',
+      { calls: 0, attributes: { accountManager: '1007' } },
+      '1007',
+      'rule:manager',
+    ],
+    [
+      'an inserted attribute that is no token: the rule does not fire',
+      { calls: 0, attributes: { accountManager: 'Jan de Vries' } },
+      'queue',
+      'rule:rest',
+    ],
+    [
+      'an inserted attribute in a longer answer',
+      { calls: 0, attributes: { segment: 'gold' } },
+      'segment-gold',
+      'rule:segment',
+    ],
+  ])('%s', (_name, record, expected, reason) => {
+    expect(answer(record)).toMatchObject({ answer: expected, reason });
+  });
+
+  it('passes over an inserted agent who is away, naming the attribute but not its value', () => {
+    const decision = answer(
+      { calls: 0, attributes: { accountManager: '1007' } },
+      new Map([['1007', { available: false }]]),
+    );
+    expect(decision).toMatchObject({
+      answer: 'queue',
+      reason: 'rule:rest (manager skipped: the agent in attributes.accountManager unavailable)',
+    });
+    expect(decision.reason).not.toContain('1007');
+  });
+
+  it('logs an answer that inserted an attribute as its template, not the value', () => {
+    expect(answer({ calls: 0, attributes: { segment: 'gold' } }).logged).toBe('segment-{attributes.segment}');
+    expect(answer({ calls: 0, tags: ['vip'] }).logged).toBeUndefined();
+  });
+});

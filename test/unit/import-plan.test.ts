@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { readCsv } from '../../tools/csv';
-import { EXPORT_HEADER, exportLine } from '../../tools/export';
+import { exportLines } from '../../tools/export';
 import { ImportFileError, planImport } from '../../tools/import';
 
 const nowMs = Date.now();
@@ -204,6 +204,9 @@ describe('planImport with what Excel and CRMs write', () => {
 
 describe('export, then import', () => {
   const agent = fc.stringMatching(/^[A-Za-z0-9_.:+@-]{1,64}$/);
+  const attributeValue = fc
+    .string({ minLength: 1, maxLength: 64 })
+    .filter((value) => value.trim() !== '' && [...value].every((char) => char >= ' '));
   const record = fc.record(
     {
       key: fc.oneof(
@@ -218,50 +221,114 @@ describe('export, then import', () => {
       name: fc
         .string({ minLength: 1, maxLength: 128, unit: 'grapheme' })
         .filter((name) => name.trim() !== ''),
+      tags: fc.uniqueArray(fc.stringMatching(/^[a-z0-9][a-z0-9_.:-]{0,31}$/), {
+        minLength: 1,
+        maxLength: 20,
+      }),
+      attributes: fc.dictionary(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/), attributeValue, {
+        minKeys: 1,
+        maxKeys: 20,
+      }),
     },
     { requiredKeys: ['key'] },
   );
 
-  it('is the identity for arbitrary callers, quotes, line ends and would-be formulas included', () => {
+  it('is the identity for arbitrary callers, tags, attributes, quotes, line ends and would-be formulas', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(record, { selector: (caller) => caller.key, maxLength: 20 }), (callers) => {
+      fc.property(fc.uniqueArray(record, { selector: (caller) => caller.key, maxLength: 12 }), (callers) => {
         // Prepare
-        const stored = callers.map(({ key, lastAgentAt, lastAgent, ...facts }) => ({
+        const stored = callers.map(({ key, lastAgentAt, lastAgent, tags, ...facts }) => ({
           ...facts,
           ...(lastAgent ? { lastAgent, lastAgentAt: lastAgentAt ?? nowMs } : {}),
+          ...(tags ? { tags: [...tags].sort() } : {}),
           comId: 'acme',
           callerKey: key,
           calls: 0,
           expiresAt: 0,
         }));
+        const names = [...new Set(stored.flatMap((caller) => Object.keys(caller.attributes ?? {})))];
 
         // Act
-        const csv = [EXPORT_HEADER, ...stored.map(exportLine)].join('\n');
-        const plan = planImport(csv, '31', nowMs);
+        const plan = planImport(exportLines(stored).join('\n'), '31', nowMs);
 
-        // Assess
+        // Assess: every fact back (an absent one as its removal), every attribute column for everyone.
         expect(plan.rejected).toEqual([]);
         const nulls = { openInvoices: null, ticketAgent: null, lastAgent: null, name: null };
         expect(plan.rows.map((row) => [row.callerKey, row.facts])).toEqual(
-          stored.map(({ comId, callerKey, calls, expiresAt, ...facts }) => [
+          stored.map(({ comId, callerKey, calls, expiresAt, tags, attributes, ...facts }) => [
             callerKey,
-            { ...nulls, ...facts },
+            {
+              ...nulls,
+              ...facts,
+              tags: { set: tags ?? [] },
+              ...(names.length > 0
+                ? { attributes: Object.fromEntries(names.map((name) => [name, attributes?.[name] ?? null])) }
+                : {}),
+            },
           ]),
         );
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
   it('writes would-be formulas as text a spreadsheet does not run', () => {
-    const line = exportLine({
-      comId: 'a',
-      callerKey: '31612345678',
-      calls: 1,
-      expiresAt: 0,
-      name: '=HYPERLINK("x")',
-    });
-    expect(line).toBe('+31612345678,,,,,"\'=HYPERLINK(""x"")",1,');
-    expect(readCsv(`${EXPORT_HEADER}\n${line}`)[1]?.cells[5]).toBe('\'=HYPERLINK("x")');
+    const [header, line] = exportLines([
+      {
+        comId: 'a',
+        callerKey: '31612345678',
+        calls: 1,
+        expiresAt: 0,
+        name: '=HYPERLINK("x")',
+        tags: ['vip'],
+      },
+    ]);
+    expect(line).toBe('+31612345678,,,,,"\'=HYPERLINK(""x"")",1,,vip');
+    expect(readCsv(`${header}\n${line}`)[1]?.cells[5]).toBe('\'=HYPERLINK("x")');
+  });
+});
+
+describe('planImport with tags and attributes', () => {
+  it('reads a tags column (| or space between tags) and the attribute columns it is told of', () => {
+    const csv = 'number;tags;Taal;accountmanager;segment\n0612345678;VIP | gold;en;1007;x\n0612345679;;;;\n';
+    const plan = planImport(csv, '31', nowMs, { attributes: ['language=Taal', 'accountManager'] });
+    expect(plan.rows.map((row) => row.facts)).toEqual([
+      { tags: { set: ['vip', 'gold'] }, attributes: { language: 'en', accountManager: '1007' } },
+      { tags: { set: [] }, attributes: { language: null, accountManager: null } },
+    ]);
+    expect(plan.ignoredColumns).toEqual(['segment']);
+  });
+
+  it('refuses an attribute column the header does not have', () => {
+    expect(() =>
+      planImport('number,Taal\n0612345678,en\n', '31', nowMs, { attributes: ['language'] }),
+    ).toThrow('--attributes names the column language, which the header row does not have');
+  });
+
+  it.each<[string, string, string]>([
+    [
+      '21 tags',
+      `number,tags\n0612345678,${Array.from({ length: 21 }, (_, i) => `t${i}`).join('|')}`,
+      'tags holds 21 tags',
+    ],
+    ['a tag with a comma', 'number,tags\n0612345678,"a,b"', 'tags holds "a,b"'],
+    [
+      'an attribute value of 65 characters',
+      `number,attributes.note\n0612345678,${'x'.repeat(65)}`,
+      'attributes.note must be a text',
+    ],
+  ])('rejects a row with %s, naming the field', (_name, csv, reason) => {
+    expect(planImport(csv, '31', nowMs).rejected).toEqual([
+      { line: 2, reason: expect.stringContaining(reason) },
+    ]);
+  });
+
+  it('reads tags and attributes from JSON lines', () => {
+    const plan = planImport(
+      '{"number":"0612345678","tags":"vip gold","attributes":{"language":"en"}}\n',
+      '31',
+      nowMs,
+    );
+    expect(plan.rows[0]?.facts).toEqual({ tags: { set: ['vip', 'gold'] }, attributes: { language: 'en' } });
   });
 });

@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { DEFAULT_PROFILES_JSON, ProfileConfigError, parseProfiles } from '../../lambda/profiles';
+import { COOKBOOK_PROFILES_FILE } from '../../local/demo';
 
 const rest = { name: 'rest', answer: 'default' };
 const withRules = (...rules: unknown[]) => ({ default: { rules } });
 
 describe('parseProfiles', () => {
+  it('accepts the cookbook of profiles built from configuration only', () => {
+    const cookbook = parseProfiles(JSON.parse(readFileSync(COOKBOOK_PROFILES_FILE, 'utf8')));
+    expect([...cookbook.keys()]).toEqual(['default', 'vip', 'language', 'account-manager', 'blocked']);
+    expect(cookbook.get('default')).toEqual(parseProfiles(DEFAULT_PROFILES_JSON).get('default'));
+  });
+
   it('accepts the shipped profiles', () => {
     const profile = parseProfiles(DEFAULT_PROFILES_JSON).get('default');
     expect(profile?.rules.map((rule) => rule.name)).toEqual([
@@ -76,6 +84,36 @@ describe('parseProfiles', () => {
       'agentAvailable false',
       withRules({ name: 'r1', when: { agentAvailable: false }, answer: '{lastAgent}' }, rest),
       'agentAvailable must be true',
+    ],
+    [
+      'a tag with a space',
+      withRules({ name: 'r1', when: { hasTag: 'big spender' }, answer: 'x' }, rest),
+      'rule 1 ("r1"): hasTag must be a tag or a list of tags',
+    ],
+    [
+      'an empty list of tags',
+      withRules({ name: 'r1', when: { lacksTag: [] }, answer: 'x' }, rest),
+      'rule 1 ("r1"): lacksTag must be a tag or a list of tags',
+    ],
+    [
+      'an attribute name that is not one',
+      withRules({ name: 'r1', when: { attribute: { '1st': 'x' } }, answer: 'x' }, rest),
+      'rule 1 ("r1"): attribute: "1st" is not an attribute name',
+    ],
+    [
+      'an attribute without a value',
+      withRules({ name: 'r1', when: { attribute: { language: [] } }, answer: 'x' }, rest),
+      'rule 1 ("r1"): attribute: language must be a value, a list of values, or "*"',
+    ],
+    [
+      'an attribute test that is not an object',
+      withRules({ name: 'r1', when: { attribute: 'language' }, answer: 'x' }, rest),
+      'attribute must be an object of attribute name',
+    ],
+    [
+      'an inserted attribute with a bad name',
+      withRules({ name: 'r1', when: { known: true }, answer: '{attributes.my-manager}' }, rest),
+      'answer inserts unknown field "{attributes.my-manager}"',
     ],
     [
       'a bad anonymous answer',

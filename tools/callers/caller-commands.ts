@@ -6,12 +6,16 @@ import { displayNumber } from '../../lambda/numbers';
 import type { StoredCaller } from '../../lambda/store/items';
 import { CliError } from '../cli';
 import { decodeFile, ENCODINGS, type Encoding } from '../csv';
-import { EXPORT_HEADER, exportLine } from '../export';
+import { exportLines } from '../export';
 import { planImport } from '../import';
 import { runImport } from '../import-writer';
 import { type CallerTables, withTables } from '../tables';
 
-type FactFlags = Partial<Record<(typeof FACT_FIELDS)[number], string>>;
+type FactFlags = Partial<Record<(typeof FACT_FIELDS)[number], string>> & {
+  tag?: string[];
+  untag?: string[];
+  attribute?: string[];
+};
 
 const FACT_HELP: Record<(typeof FACT_FIELDS)[number], string> = {
   openInvoices: 'unpaid invoices (a whole number)',
@@ -37,6 +41,10 @@ export function registerCallerCommands(cli: Command): void {
     .command('put <number>')
     .description('set facts of a caller; an empty value removes the fact');
   for (const field of FACT_FIELDS) put.option(`--${field} <value>`, FACT_HELP[field]);
+  put
+    .option('--tag <tag>', 'add a tag (repeat for more)', collect, [])
+    .option('--untag <tag>', 'remove a tag (repeat for more)', collect, [])
+    .option('--attribute <name=value>', 'set an attribute; name= removes it (repeat for more)', collect, []);
   withTables(put, putCaller);
   withTables(
     cli.command('delete <number>').description('erase everything stored about a caller'),
@@ -48,11 +56,15 @@ export function registerCallerCommands(cli: Command): void {
   );
 }
 
-async function importFile(tables: CallerTables, file: string, flags: { encoding: Encoding }): Promise<void> {
+async function importFile(
+  tables: CallerTables,
+  file: string,
+  flags: { encoding: Encoding; attributes?: string[] },
+): Promise<void> {
   const started = performance.now();
   const nowMs = Date.now();
   const { text, encoding } = decodeFile(readFileSync(file), flags.encoding);
-  const plan = planImport(text, tables.country, nowMs);
+  const plan = planImport(text, tables.country, nowMs, { attributes: flags.attributes ?? [] });
   if (encoding === 'windows-1252') console.error('read as Windows-1252 (not valid UTF-8)');
   const showProgress = process.stderr.isTTY && plan.rows.length >= 1000;
   const result = await runImport(plan, tables, tables.comId, {
@@ -99,8 +111,12 @@ async function putCaller(tables: CallerTables, number: string, flags: FactFlags)
   if (typeof body.lastAgentAt === 'string' && !/^\d+$/.test(body.lastAgentAt)) {
     body.lastAgentAt = Date.parse(body.lastAgentAt) || body.lastAgentAt;
   }
+  if (flags.tag?.length || flags.untag?.length)
+    body.tags = { add: flags.tag ?? [], remove: flags.untag ?? [] };
+  if (flags.attribute?.length) body.attributes = Object.fromEntries(flags.attribute.map(attributeFlag));
   if (Object.keys(body).length === 0) {
-    throw new CliError(`put needs at least one of ${FACT_FIELDS.map((field) => `--${field}`).join(', ')}`);
+    const options = [...FACT_FIELDS, 'tag', 'untag', 'attribute'].map((field) => `--${field}`);
+    throw new CliError(`put needs at least one of ${options.join(', ')}`);
   }
   const nowMs = Date.now();
   const facts = withAgentTime(factsOf(body, nowMs), nowMs);
@@ -113,9 +129,23 @@ async function deleteCaller(tables: CallerTables, number: string): Promise<void>
 }
 
 async function exportCallers(tables: CallerTables): Promise<void> {
-  console.log(EXPORT_HEADER);
-  for await (const caller of tables.bulk.listCallers(tables.comId, Date.now()))
-    console.log(exportLine(caller));
+  // The attribute columns are known only once every caller is read.
+  const callers: StoredCaller[] = [];
+  for await (const caller of tables.bulk.listCallers(tables.comId, Date.now())) callers.push(caller);
+  for (const line of exportLines(callers)) console.log(line);
+}
+
+/** Repeated options collect into a list. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `language=en` → `['language', 'en']`; `segment=` → `['segment', null]` (removes it). */
+function attributeFlag(pair: string): [string, string | null] {
+  const at = pair.indexOf('=');
+  if (at < 1) throw new CliError(`--attribute takes name=value (name= removes it), got "${pair}"`);
+  const value = pair.slice(at + 1);
+  return [pair.slice(0, at), value === '' ? null : value];
 }
 
 function keyOf(tables: CallerTables, number: string): string {
