@@ -39,6 +39,8 @@ export interface Settings {
   alarmEmail: string | undefined;
   /** Fallback answers in 5 minutes that raise the fallback alarm. */
   fallbackAlarmThreshold: number;
+  /** No webhook token digest: every command but deploy works; CloudFormation refuses the deploy. */
+  webhookTokenMissing: boolean;
 }
 
 /** Context keys → environment keys shared by both functions. */
@@ -109,34 +111,54 @@ const TABLE_NAME_ROOM_BYTES = 'TABLE_NAME'.length + 255;
 
 type Context = Readonly<Record<string, unknown>>;
 
-/**
- * Reads and validates the settings from CDK context.
- * @throws SettingsError naming each bad key with its value and what would be right.
- * @example readSettings(app.node.getAllContext())
- */
-export function readSettings(context: Context): Settings {
-  const problems: string[] = unknownKeys(context);
-  const check = <T>(read: () => T, fallback: T): T => {
+/** What `cdk deploy` says (through CloudFormation) when there is no webhook token digest. */
+export const WEBHOOK_TOKEN_MISSING =
+  'webhookTokenSha256 is not set: run `npm run token`, put the token in the belplan URL and deploy with ' +
+  '`npx cdk deploy -c webhookTokenSha256=<the printed SHA-256>`';
+
+/** Collects the problems of several reads, so one run names every bad key. */
+class Problems {
+  readonly list: string[] = [];
+
+  /** The value `read` gives, or `fallback` with its problem noted. */
+  check<T>(read: () => T, fallback: T): T {
     try {
       return read();
     } catch (error) {
       if (!(error instanceof SettingsError)) throw error;
-      problems.push(error.message);
+      this.list.push(error.message);
       return fallback;
     }
-  };
-
-  const digests = context.webhookTokenSha256;
-  if (digests === undefined || digests === null || digests === '') {
-    problems.push(
-      'webhookTokenSha256 is not set: run `npm run token`, put the token in the belplan URL and deploy with ' +
-        '`npx cdk deploy -c webhookTokenSha256=<the printed SHA-256>`',
-    );
   }
-  const webhookEnvironment = check(() => environmentOf(context, WEBHOOK_SETTINGS), {});
-  const adminEnvironment = check(() => environmentOf(context, ADMIN_SETTINGS), {});
-  const webhook = check(() => functionConfig(webhookEnvironment, WEBHOOK_SETTINGS), undefined);
-  check(() => functionConfig(adminEnvironment, ADMIN_SETTINGS), undefined);
+}
+
+/**
+ * Reads and validates the settings from CDK context. A missing webhook token digest is no
+ * problem here: `cdk bootstrap`, `ls`, `diff`, `synth` and `destroy` need none; the stack then
+ * carries a guard that makes CloudFormation refuse the deploy (`webhookTokenMissing`).
+ * @throws SettingsError naming each bad key with its value and what would be right.
+ * @example readSettings(app.node.getAllContext())
+ */
+export function readSettings(context: Context): Settings {
+  const problems = new Problems();
+  problems.list.push(...unknownKeys(context));
+  const functions = functionSettings(context, problems);
+  const infra = infraSettings(context, problems);
+  if (problems.list.length > 0 || !functions.webhook) {
+    const unique = [...new Set(problems.list.flatMap((problem) => problem.split('\n- ')))];
+    throw new SettingsError(`invalid deployment settings (CDK context):\n- ${unique.join('\n- ')}`);
+  }
+  const digests = context.webhookTokenSha256;
+  const webhookTokenMissing = digests === undefined || digests === null || digests === '';
+  return { ...infra, ...functions, webhook: functions.webhook, webhookTokenMissing };
+}
+
+/** The functions' environments, validated by the functions' own `parseConfig`. */
+function functionSettings(context: Context, problems: Problems) {
+  const webhookEnvironment = problems.check(() => environmentOf(context, WEBHOOK_SETTINGS), {});
+  const adminEnvironment = problems.check(() => environmentOf(context, ADMIN_SETTINGS), {});
+  const webhook = problems.check(() => functionConfig(webhookEnvironment, WEBHOOK_SETTINGS), undefined);
+  problems.check(() => functionConfig(adminEnvironment, ADMIN_SETTINGS), undefined);
   // Apart, each function would accept a token that is also the other's; together they must not.
   const tokens = {
     webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
@@ -144,24 +166,27 @@ export function readSettings(context: Context): Settings {
     ingestTokenSha256: 'INGEST_TOKEN_SHA256',
     companyIds: 'COMPANY_IDS',
   } as const;
-  check(() => functionConfig(environmentOf(context, tokens), tokens), undefined);
-  check(() => fitsLambdaEnvironment('webhook', webhookEnvironment), undefined);
-  check(() => fitsLambdaEnvironment('admin', adminEnvironment), undefined);
+  problems.check(() => functionConfig(environmentOf(context, tokens), tokens), undefined);
+  problems.check(() => fitsLambdaEnvironment('webhook', webhookEnvironment), undefined);
+  problems.check(() => fitsLambdaEnvironment('admin', adminEnvironment), undefined);
+  return { webhook, webhookEnvironment, adminEnvironment };
+}
 
+/** The infrastructure's own knobs. */
+function infraSettings(context: Context, problems: Problems) {
+  const check = <T>(read: () => T, fallback: T) => problems.check(read, fallback);
   const reservedConcurrency = check(
     () => integer(context, 'reservedConcurrency', 0, 1000),
     INFRA_DEFAULTS.reservedConcurrency,
   );
   const provisionedConcurrency = check(() => integer(context, 'provisionedConcurrency', 0, 1000), 0);
   if (reservedConcurrency > 0 && provisionedConcurrency > reservedConcurrency) {
-    problems.push(
+    problems.list.push(
       `provisionedConcurrency (${provisionedConcurrency}) must not exceed reservedConcurrency (${reservedConcurrency})`,
     );
   }
-  const settings = {
+  return {
     stackName: check(() => stackName(context), INFRA_DEFAULTS.stackName),
-    webhookEnvironment,
-    adminEnvironment,
     memoryMb: check(() => integer(context, 'memoryMb', 128, 10_240), INFRA_DEFAULTS.memoryMb),
     reservedConcurrency,
     provisionedConcurrency,
@@ -178,11 +203,6 @@ export function readSettings(context: Context): Settings {
       INFRA_DEFAULTS.fallbackAlarmThreshold,
     ),
   };
-  if (problems.length > 0 || !webhook) {
-    const unique = [...new Set(problems.flatMap((problem) => problem.split('\n- ')))];
-    throw new SettingsError(`invalid deployment settings (CDK context):\n- ${unique.join('\n- ')}`);
-  }
-  return { ...settings, webhook };
 }
 
 /** A typo must not deploy a default silently. CDK's own keys carry ':', '/', '@' or '-'. */

@@ -2,14 +2,14 @@
  * Everything one deployment needs: the caller table, the webhook function and its URL, the
  * admin API with its own role, alarms and a dashboard, and the outputs to paste.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { ENTRIES } from '../bundle/options';
 import { CALLER_TABLE } from '../lambda/store/items';
 import { Monitoring } from './monitoring';
-import type { Settings } from './settings';
+import { type Settings, WEBHOOK_TOKEN_MISSING } from './settings';
 import { UrlFunction } from './url-function';
 
 export interface CallvoipWebhookStackProps extends StackProps {
@@ -70,6 +70,22 @@ export class CallvoipWebhookStack extends Stack {
       alarmEmail: settings.alarmEmail,
     });
     this.addOutputs();
+    if (settings.webhookTokenMissing) this.refuseDeploy(WEBHOOK_TOKEN_MISSING);
+  }
+
+  /**
+   * Makes CloudFormation refuse to create or update the stack, with `message`: a parameter
+   * whose default its own constraint rejects. Every other command (synth, diff, ls, destroy,
+   * bootstrap) goes on; the app prints the message as a note.
+   */
+  private refuseDeploy(message: string): void {
+    new CfnParameter(this, 'DeployRefused', {
+      type: 'String',
+      default: 'not-ready',
+      allowedValues: ['ready'],
+      description: message,
+      constraintDescription: message,
+    });
   }
 
   /** What a user pastes into the belplan, hands to the CRM, or types into `npm run measure`. */

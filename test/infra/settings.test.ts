@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readSettings, SettingsError } from '../../infra/settings';
+import { Template } from 'aws-cdk-lib/assertions';
+import { readSettings, SettingsError, WEBHOOK_TOKEN_MISSING } from '../../infra/settings';
 import { mintToken, sha256Hex } from '../../lambda/access';
 import { instructions } from '../../tools/token';
 import { testApp } from '../support/cdk-app';
@@ -94,7 +95,15 @@ describe('deployment settings', () => {
   });
 
   it('refuse to deploy without a webhook token digest, and say how to mint one', () => {
-    expect(() => readSettings({})).toThrow(/webhookTokenSha256 is not set: run `npm run token`/);
+    // Every other command needs no token: the refusal is the template's, at deploy.
+    expect(readSettings({}).webhookTokenMissing).toBe(true);
+    expect(WEBHOOK_TOKEN_MISSING).toMatch(/^webhookTokenSha256 is not set: run `npm run token`/);
+    const { stack } = testApp({ webhookTokenSha256: undefined });
+    expect(Template.fromStack(stack).toJSON().Parameters.DeployRefused).toMatchObject({
+      AllowedValues: ['ready'],
+      ConstraintDescription: WEBHOOK_TOKEN_MISSING,
+    });
+    expect(settingsWith({}).webhookTokenMissing).toBe(false);
   });
 
   it('refuse a token given where its digest belongs', () => {
