@@ -12,6 +12,7 @@ import { DEFAULTS } from '../../lambda/config';
 import { ensureCallerTable, type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody, functionUrlEvent } from '../../local/events';
 import { closedPortEndpoint, type FaultyDynamo, startFaultyDynamo } from '../../local/fault-dynamo';
+import { LAMBDA_NODE_MAJOR, lambdaNode } from '../../local/node24';
 import { testApp } from '../support/cdk-app';
 
 const run = promisify(execFile);
@@ -87,11 +88,19 @@ describe('the deployable webhook bundle', () => {
     expect(inputs.some((input) => input.includes('@aws-sdk/client-dynamodb'))).toBe(true);
   });
 
-  describe('imported by a fresh node process', () => {
+  /** The Node.js binaries the bundle is run on: this one, and Lambda's major from the npm registry. */
+  const NODES: [string, () => Promise<string>][] = [
+    ['this Node.js', async () => process.execPath],
+    [`Node.js ${LAMBDA_NODE_MAJOR} (Lambda's)`, lambdaNode],
+  ];
+
+  describe.each(NODES)('imported by a fresh process of %s', (_name, nodeBinary) => {
+    let node: string;
     let dynamo: LocalDynamo;
     const tableName = 'bundle-test-callers';
 
     beforeAll(async () => {
+      node = await nodeBinary();
       dynamo = await startDynalite();
       const client = new DynamoDBClient({
         region: DEFAULTS.region,
@@ -100,7 +109,7 @@ describe('the deployable webhook bundle', () => {
       });
       await ensureCallerTable(client, tableName);
       client.destroy();
-    });
+    }, 300_000);
 
     afterAll(() => dynamo.close());
 
@@ -114,23 +123,19 @@ describe('the deployable webhook bundle', () => {
       });
       const requestsBefore = dynamo.requestCount();
 
-      const { stdout } = await run(
-        process.execPath,
-        [runner, pathToFileURL(bundlePath).href, JSON.stringify(event)],
-        {
-          // Nothing from this machine's AWS set-up: credentials from the environment, as in Lambda.
-          env: {
-            PATH: process.env.PATH,
-            TABLE_NAME: tableName,
-            AWS_REGION: DEFAULTS.region,
-            AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-            AWS_ACCESS_KEY_ID: 'local',
-            AWS_SECRET_ACCESS_KEY: 'local',
-            WEBHOOK_TOKEN_SHA256: sha256Hex(TOKEN),
-          },
-          timeout: 20_000,
+      const { stdout } = await run(node, [runner, pathToFileURL(bundlePath).href, JSON.stringify(event)], {
+        // Nothing from this machine's AWS set-up: credentials from the environment, as in Lambda.
+        env: {
+          PATH: process.env.PATH,
+          TABLE_NAME: tableName,
+          AWS_REGION: DEFAULTS.region,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          WEBHOOK_TOKEN_SHA256: sha256Hex(TOKEN),
         },
-      );
+        timeout: 20_000,
+      });
 
       const line = stdout.split('\n').find((each) => each.startsWith('RESULT '));
       expect(JSON.parse(line?.slice('RESULT '.length) ?? 'null')).toMatchObject({
@@ -146,8 +151,12 @@ describe('the deployable webhook bundle', () => {
    * The fault paths through the bundled SDK (retry strategy, error deserialization, the
    * client's response collector), which the stubs and client settings must leave working.
    */
-  describe('imported by a fresh node process, when DynamoDB fails', () => {
+  describe.each(NODES)('imported by a fresh process of %s, when DynamoDB fails', (_name, nodeBinary) => {
+    let node: string;
     let fake: FaultyDynamo | undefined;
+    beforeAll(async () => {
+      node = await nodeBinary();
+    }, 300_000);
     afterEach(async () => {
       await fake?.close();
       fake = undefined;
@@ -163,7 +172,7 @@ describe('the deployable webhook bundle', () => {
         body: callBody(),
       });
       const { stdout, stderr } = await run(
-        process.execPath,
+        node,
         [runner, pathToFileURL(bundlePath).href, JSON.stringify(event)],
         {
           env: {
