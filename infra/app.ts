@@ -30,7 +30,10 @@ function main(): void {
   let built: ReturnType<typeof buildApp>;
   try {
     // No autoSynth: a refused setting must not leave an empty cloud assembly behind.
-    built = buildApp({ autoSynth: false, builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
+    built = buildApp({
+      autoSynth: false,
+      builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true',
+    });
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     console.error(error.message);
@@ -38,7 +41,10 @@ function main(): void {
     return;
   }
   const notes = [
-    [built.settings.webhookTokenMissing, `note: ${WEBHOOK_TOKEN_MISSING} (every command but deploy works without it)`],
+    [
+      built.settings.webhookTokenMissing,
+      `note: ${WEBHOOK_TOKEN_MISSING} (every command but deploy works without it)`,
+    ],
     [
       !built.settings.adminEnvironment.ADMIN_TOKEN_SHA256,
       'note: adminTokenSha256 is not set, so the admin API refuses every request: `npm run token -- --admin`',

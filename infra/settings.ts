@@ -39,6 +39,8 @@ export interface Settings {
   alarmEmail: string | undefined;
   /** Fallback answers in 5 minutes that raise the fallback alarm. */
   fallbackAlarmThreshold: number;
+  /** Webhook requests refused 401/403 in 5 minutes that raise the refusal alarm. */
+  refusalAlarmThreshold: number;
   /** No webhook token digest: every command but deploy works; CloudFormation refuses the deploy. */
   webhookTokenMissing: boolean;
 }
@@ -91,6 +93,11 @@ export const INFRA_DEFAULTS = {
   tableKms: false,
   alarmEmail: '',
   fallbackAlarmThreshold: 5,
+  /**
+   * The platform never sends a wrong token once its Webhook app is set up right: a few
+   * refusals mean a wrong token in the belplan (every call takes the default branch) or a flood.
+   */
+  refusalAlarmThreshold: 10,
 } as const;
 
 /** Keys the settings read besides the function knobs (a file instead of inline `profiles`). */
@@ -201,6 +208,10 @@ function infraSettings(context: Context, problems: Problems) {
     fallbackAlarmThreshold: check(
       () => integer(context, 'fallbackAlarmThreshold', 1, 100_000),
       INFRA_DEFAULTS.fallbackAlarmThreshold,
+    ),
+    refusalAlarmThreshold: check(
+      () => integer(context, 'refusalAlarmThreshold', 1, 1_000_000),
+      INFRA_DEFAULTS.refusalAlarmThreshold,
     ),
   };
 }

@@ -67,6 +67,7 @@ export class CallvoipWebhookStack extends Stack {
       admin: this.admin,
       budgetMs: settings.webhook.belplanTimeoutMs - settings.webhook.safetyMarginMs,
       fallbackAlarmThreshold: settings.fallbackAlarmThreshold,
+      refusalAlarmThreshold: settings.refusalAlarmThreshold,
       alarmEmail: settings.alarmEmail,
     });
     this.addOutputs();

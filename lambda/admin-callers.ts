@@ -63,7 +63,7 @@ export const explainRoute: AdminRoute = async (context, admin) => {
     number: key,
     profile: profileName,
     answer: decision.answer,
-    rule: /^rule:([^\s]+)/.exec(decision.reason)?.[1],
+    rule: decision.rule,
     reason: decision.reason,
     skipped: decision.skipped ?? [],
     known: caller !== undefined,

@@ -35,6 +35,8 @@ export interface SkippedRule {
 export interface Decision {
   answer: string;
   reason: string;
+  /** The rule that gave the answer; undefined for the anonymous and no-rule answers. */
+  rule?: string;
   /**
    * The answer as the log shows it, when that differs: an answer that inserted a CRM
    * attribute is logged as its template (`{attributes.accountManager}`), keeping the value out.
@@ -75,7 +77,7 @@ export function decide(profile: Profile, input: DecideInput): Decision {
       continue;
     }
     const logged = placeholders(rule.answer).some(isAttribute) ? { logged: rule.answer } : {};
-    return withSkipped({ answer, reason: `rule:${rule.name}`, ...logged }, skipped);
+    return withSkipped({ answer, reason: `rule:${rule.name}`, rule: rule.name, ...logged }, skipped);
   }
   // Unreachable for validated profiles, whose last rule has no conditions and no placeholders.
   return withSkipped({ answer: profile.fallback, reason: 'no-rule' }, skipped);

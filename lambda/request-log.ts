@@ -13,6 +13,8 @@ export interface RequestLog {
   status: number;
   answer?: string;
   reason: string;
+  /** The profile rule that gave the answer: the dimension of the stack's answers metric. */
+  rule?: string;
   profile?: string;
   /** The caller key with its last digits hidden. */
   caller?: string;

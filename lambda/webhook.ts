@@ -96,6 +96,7 @@ class Webhook {
     }
     const decision = decide(profile, { kind: caller?.kind, record, nowMs, roster });
     entry.answer = decision.logged ?? decision.answer;
+    entry.rule = decision.rule;
     const unrecorded = caller && caller.kind !== 'anonymous' && !call?.com_id;
     entry.reason = unrecorded ? `${decision.reason} (no com_id)` : decision.reason;
     return { status: 200, body: decision.answer };

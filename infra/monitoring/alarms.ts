@@ -1,6 +1,6 @@
 /**
  * The alarms of a deployment: webhook latency against its budget, failed invocations of both
- * functions, throttles, fallback answers; optionally e-mailed through an SNS topic.
+ * functions, throttles, fallback answers, refused requests; optionally e-mailed through an SNS topic.
  */
 import type { Duration } from 'aws-cdk-lib';
 import {
@@ -29,6 +29,10 @@ export interface AlarmsProps {
   budgetMs: number;
   /** Fallback answers in one period that raise the fallback alarm. */
   fallbackAlarmThreshold: number;
+  /** Webhook requests refused 401/403 (`LogMetrics.refusals`). */
+  refusals: Metric;
+  /** Refusals in one period that raise the refusal alarm. */
+  refusalAlarmThreshold: number;
   period: Duration;
   /** Alarm and recovery notices go here by e-mail; no topic without one. */
   alarmEmail: string | undefined;
@@ -73,6 +77,12 @@ export class Alarms extends Construct {
         props.fallbacks,
         props.fallbackAlarmThreshold,
         `At least ${props.fallbackAlarmThreshold} calls in 5 minutes got the fallback answer because the caller store failed or was too slow. See "Fallback answers by cause" on the dashboard.`,
+      ),
+      this.atLeast(
+        'RefusedRequestsAlarm',
+        props.refusals,
+        props.refusalAlarmThreshold,
+        `At least ${props.refusalAlarmThreshold} webhook requests in 5 minutes were refused (401 wrong or missing token, 403 source not allowed). Steady refusals: the token in the belplan's Webhook app does not match, and every call takes its default branch. A burst: someone is flooding the URL and using up its concurrency; see docs/security.md.`,
       ),
       this.atLeast(
         'AdminErrorsAlarm',

@@ -1,6 +1,7 @@
 /**
  * The webhook's dashboard: latency against the budget, requests and failures, cold starts,
- * fallbacks by cause, answers by token, cold versus warm latency in the function, alarms.
+ * fallbacks by cause, answers by rule, refused requests beside throttles, answers by token,
+ * cold versus warm latency in the function, alarms.
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -10,6 +11,7 @@ import {
   GraphWidget,
   LogQueryVisualizationType,
   LogQueryWidget,
+  MathExpression,
   Stats,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -42,6 +44,7 @@ export class WebhookDashboard extends Construct {
     });
     this.dashboard.addWidgets(...this.functionWidgets(props));
     this.dashboard.addWidgets(...this.logMetricWidgets(props));
+    this.dashboard.addWidgets(...this.trafficWidgets(props));
     this.dashboard.addWidgets(...this.logQueryWidgets(props));
     this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: FULL }));
   }
@@ -92,6 +95,31 @@ export class WebhookDashboard extends Construct {
           }),
         ),
         stacked: true,
+        width: HALF,
+      }),
+    ];
+  }
+
+  private trafficWidgets({ webhook, metrics, period }: WebhookDashboardProps) {
+    const { namespace, metricName } = metrics.answersByRule.metric();
+    return [
+      new GraphWidget({
+        title: 'Answers by rule',
+        // One line per rule that answered: the rule names live in the profiles, not here.
+        left: [
+          new MathExpression({
+            expression: `SEARCH('{${namespace},Rule} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+            label: '',
+            period,
+          }),
+        ],
+        stacked: true,
+        width: HALF,
+      }),
+      new GraphWidget({
+        title: 'Refused requests (401/403) and throttles (429)',
+        left: [metrics.refusals.with({ label: 'refused 401/403' })],
+        right: [webhook.metricThrottles({ statistic: Stats.SUM, period, label: 'throttled 429' })],
         width: HALF,
       }),
     ];

@@ -18,6 +18,8 @@ export interface MonitoringProps {
   budgetMs: number;
   /** Fallback answers in 5 minutes that raise the fallback alarm. */
   fallbackAlarmThreshold: number;
+  /** Webhook requests refused 401/403 in 5 minutes that raise the refusal alarm. */
+  refusalAlarmThreshold: number;
   /** Alarm and recovery notices go here by e-mail; no topic without one. */
   alarmEmail?: string;
 }
@@ -39,6 +41,8 @@ export class Monitoring extends Construct {
       fallbacks: metrics.fallbacks,
       budgetMs: props.budgetMs,
       fallbackAlarmThreshold: props.fallbackAlarmThreshold,
+      refusals: metrics.refusals,
+      refusalAlarmThreshold: props.refusalAlarmThreshold,
       period: PERIOD,
       alarmEmail: props.alarmEmail,
       stackName,

@@ -40,6 +40,10 @@ export class LogMetrics extends Construct {
   readonly fallbacksByCause: MetricFilter;
   /** INIT durations: the sample count is the number of cold starts. */
   readonly initDuration: MetricFilter;
+  /** Answers decided by a profile rule, by rule: pass `dimensionsMap: { Rule }`. */
+  readonly answersByRule: MetricFilter;
+  /** Webhook requests refused 401 or 403: a wrong token on the platform, or a flood. */
+  readonly refusals: Metric;
 
   constructor(scope: Construct, id: string, props: LogMetricsProps) {
     super(scope, id);
@@ -75,6 +79,28 @@ export class LogMetrics extends Construct {
       dimensions: { Cause: logField('fallbackCause') },
       unit: Unit.COUNT,
     });
+
+    // By rule, not by answer: rule names are few and fixed, answers may insert CRM values.
+    this.answersByRule = filter('AnswersByRuleFilter', {
+      metricName: 'Answers',
+      filterPattern: FilterPattern.all(webhookLine, FilterPattern.exists(logField('rule'))),
+      metricValue: '1',
+      dimensions: { Rule: logField('rule') },
+      unit: Unit.COUNT,
+    });
+
+    this.refusals = filter('RefusedRequestsFilter', {
+      metricName: 'RefusedRequests',
+      filterPattern: FilterPattern.all(
+        webhookLine,
+        FilterPattern.any(
+          FilterPattern.numberValue(logField('status'), '=', 401),
+          FilterPattern.numberValue(logField('status'), '=', 403),
+        ),
+      ),
+      metricValue: '1',
+      unit: Unit.COUNT,
+    }).metric({ statistic: Stats.SUM, period: props.period });
 
     this.initDuration = filter('InitDurationFilter', {
       metricName: 'InitDuration',

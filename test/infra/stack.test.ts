@@ -303,7 +303,7 @@ describe('monitoring', () => {
     expect(custom?.Properties.Threshold).toBe(3200);
   });
 
-  it('alarms on errors, throttles and fallback answers', () => {
+  it('alarms on errors, throttles, fallback answers and refused requests', () => {
     expect(alarmOn(defaults, 'Errors')).toHaveLength(2);
     expect(alarmOn(defaults, 'Throttles')).toHaveLength(1);
     const [fallbacks] = alarmOn(testTemplate({ fallbackAlarmThreshold: 12 }), 'FallbackAnswers');
@@ -312,7 +312,10 @@ describe('monitoring', () => {
       Statistic: 'Sum',
       Namespace: 'Callvoip/CallvoipWebhook',
     });
-    defaults.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    const [refusals] = alarmOn(testTemplate({ refusalAlarmThreshold: 40 }), 'RefusedRequests');
+    expect(refusals?.Properties).toMatchObject({ Threshold: 40, Statistic: 'Sum' });
+    expect(refusals?.Properties.AlarmDescription).toMatch(/token in the belplan.*flooding/);
+    defaults.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
   it("counts fallbacks from the function's log lines as the Node.js runtime nests them under message", () => {
@@ -332,9 +335,14 @@ describe('monitoring', () => {
       FilterPattern: Match.stringLikeRegexp('platform\\.report'),
       MetricTransformations: [Match.objectLike({ MetricValue: '$.record.metrics.initDurationMs' })],
     });
+    defaults.hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'Answers', Dimensions: [{ Key: 'Rule', Value: '$.message.rule' }] }),
+      ],
+    });
   });
 
-  it('has a dashboard with latency percentiles, cold starts, answers by token, fallbacks by cause, throttles', () => {
+  it('has a dashboard with latency percentiles, cold starts, answers by token and rule, fallbacks by cause, refusals, throttles', () => {
     const dashboard = only(defaults, 'AWS::CloudWatch::Dashboard');
     expect(dashboard.Properties.DashboardName).toBe('CallvoipWebhook');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
@@ -346,6 +354,8 @@ describe('monitoring', () => {
       'Answers by token',
       'Fallbacks',
       'Throttles',
+      'Answers by rule',
+      'RefusedRequests',
     ]) {
       expect(body).toContain(expected);
     }

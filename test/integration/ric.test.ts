@@ -178,10 +178,28 @@ describe('the webhook bundle under the runtime interface client', () => {
 
     expect(result).toMatchObject({ statusCode: 200, body: 'default' });
     expect(line.message).toMatchObject({ msg: 'webhook', status: 200, coldStart: false });
-    const counting = ['FallbackAnswers', 'Fallbacks', 'InitDuration'].filter((metric) =>
+    const counting = ['FallbackAnswers', 'Fallbacks', 'InitDuration', 'RefusedRequests'].filter((metric) =>
       matchesFilter(stackFilter(metric).pattern, line),
     );
     expect(counting).toEqual([]);
+    const answers = stackFilter('Answers');
+    expect(matchesFilter(answers.pattern, line)).toBe(true);
+    expect(metricDatum(answers.transformation, line)).toEqual({
+      value: 1,
+      dimensions: { Rule: 'otherwise' },
+    });
+  });
+
+  it('writes a refusal line that the refused-requests filter counts and the answers filter does not', async () => {
+    const { requestId, result } = await ric.invoke(
+      webhookEvent({ query: { token: 'wrong-0123456789abcdef' } }),
+    );
+
+    const line = await lineOf(ric, requestId);
+
+    expect(result).toMatchObject({ statusCode: 401 });
+    expect(matchesFilter(stackFilter('RefusedRequests').pattern, line)).toBe(true);
+    expect(matchesFilter(stackFilter('Answers').pattern, line)).toBe(false);
   });
 
   it("writes every line in Lambda's JSON log format, readable by every metric filter of the stack", async () => {

@@ -51,7 +51,8 @@ describe('decide with the shipped default profile', () => {
       'rule:otherwise',
     ],
   ])('%s', (_name, record, answer, reason) => {
-    expect(decide(defaultProfile, { kind: 'public', record, nowMs })).toEqual({ answer, reason });
+    const rule = reason.slice('rule:'.length);
+    expect(decide(defaultProfile, { kind: 'public', record, nowMs })).toEqual({ answer, reason, rule });
   });
 
   it('gives anonymous callers the anonymous answer without looking at rules', () => {
@@ -65,6 +66,7 @@ describe('decide with the shipped default profile', () => {
     expect(decide(defaultProfile, { kind: undefined, record: undefined, nowMs })).toEqual({
       answer: 'default',
       reason: 'rule:otherwise',
+      rule: 'otherwise',
     });
   });
 });
