@@ -83,6 +83,19 @@ export function decide(profile: Profile, input: DecideInput): Decision {
   return withSkipped({ answer: profile.fallback, reason: 'no-rule' }, skipped);
 }
 
+/**
+ * Whether deciding for this caller may depend on the roster: the first rule that holds and can
+ * answer asks for an available agent. Most callers (unknown, owing money, no agent of their own)
+ * are decided without it, so the roster is read only for those who need it.
+ */
+export function needsRoster(profile: Profile, input: Omit<DecideInput, 'roster'>): boolean {
+  if (input.kind === 'anonymous') return false;
+  const answering = profile.rules.find(
+    (rule) => holds(rule, input) && fill(rule.answer, input.record) !== undefined,
+  );
+  return answering?.when.agentAvailable === true;
+}
+
 function withSkipped(decision: Decision, skipped: SkippedRule[]): Decision {
   if (skipped.length === 0) return decision;
   const notes = skipped.map((skip) => `${skip.rule} skipped: ${skip.because}`).join('; ');

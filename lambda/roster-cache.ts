@@ -2,7 +2,7 @@
  * The webhook's view of each company's roster, kept in the execution environment so a warm
  * call stays one DynamoDB request. A roster is used for at most AGENT_CACHE_SECONDS after it
  * was read; past half that age it is refreshed beside a call that still uses it, and past all
- * of it (or never read) it is read beside the call's own request, within the call's deadline.
+ * of it (or never read) it is read after the call's own request, within the call's deadline.
  * A read that fails or is late never fails the call: the roster is then unknown, and every
  * agent counts as available.
  */

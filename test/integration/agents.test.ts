@@ -142,6 +142,17 @@ describe("the webhook's copy of the roster", () => {
     clocked.destroy();
   });
 
+  it('is not read for a caller whom no agent rule would answer: one request per call', async () => {
+    const webhook = await webhookUnderTest(dynamo.endpoint, { env: { AGENT_CACHE_SECONDS: '0' } });
+    const requests = dynamo.requestCount();
+
+    const answer = await webhook.call({ body: callBody({ caller_number: '0687654321' }), headers: json });
+
+    expect(answer.body).toBe('default');
+    expect(dynamo.requestCount() - requests).toBe(1);
+    webhook.destroy();
+  });
+
   describe('when the roster read hangs', () => {
     let faulty: FaultyDynamo;
     afterEach(async () => faulty.close());

@@ -1,5 +1,5 @@
 import type { Roster } from '../../lambda/agents';
-import { type CallerRecord, decide } from '../../lambda/decide';
+import { type CallerRecord, decide, needsRoster } from '../../lambda/decide';
 import { DEFAULT_PROFILES_JSON, type Profile, parseProfiles } from '../../lambda/profiles';
 
 const DAY_MS = 86_400_000;
@@ -105,6 +105,37 @@ describe('decide with custom rules', () => {
 
   it('uses the profile anonymous answer', () => {
     expect(decide(profile, { kind: 'anonymous', record: undefined, nowMs }).answer).toBe('hidden');
+  });
+});
+
+describe('needsRoster: only when the rule that would answer asks for an available agent', () => {
+  const input = (record: CallerRecord | undefined, kind: 'public' | 'anonymous' = 'public') => ({
+    kind,
+    record,
+    nowMs,
+  });
+  it.each<[string, ReturnType<typeof input>, boolean]>([
+    ['an unknown caller', input(undefined), false],
+    [
+      'a caller with open invoices and a ticket agent (invoices answer first)',
+      input({ calls: 1, openInvoices: 1, ticketAgent: '1003' }),
+      false,
+    ],
+    ['a caller with a ticket agent', input({ calls: 1, ticketAgent: '1003' }), true],
+    [
+      'a caller whose last agent is recent',
+      input({ calls: 1, lastAgent: '1004', lastAgentAt: nowMs - DAY_MS }),
+      true,
+    ],
+    [
+      'a caller whose last agent is too old',
+      input({ calls: 1, lastAgent: '1004', lastAgentAt: nowMs - 40 * DAY_MS }),
+      false,
+    ],
+    ['a ticket agent that is no answer token', input({ calls: 1, ticketAgent: 'Jan de Vries' }), false],
+    ['an anonymous caller', input(undefined, 'anonymous'), false],
+  ])('%s', (_name, given, expected) => {
+    expect(needsRoster(defaultProfile, given)).toBe(expected);
   });
 });
 
