@@ -16,6 +16,7 @@ import { CALLER_TABLE } from '../lambda/store/items';
 /** A running dynalite. */
 export interface LocalDynamo {
   endpoint: string;
+  port: number;
   /** Requests it has received, for tests that prove no DynamoDB access. */
   requestCount(): number;
   close(): Promise<void>;
@@ -41,6 +42,7 @@ export async function startDynalite(options: { path?: string; port?: number } = 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    port,
     requestCount: () => requests,
     close: async () => {
       server.closeAllConnections();

@@ -2,7 +2,9 @@
  * `npm run bench [-- --quick]`: the speed of the deployable bundle, each figure beside a
  * reference measured in the same run on the same machine, so ratios hold on a noisy one.
  * Each bench is a file in tools/bench/; this runner starts what they share and writes the
- * report to bench-results/. Asserts nothing.
+ * report to bench-results/. Cold starts run on Lambda's Node.js major (installed on first
+ * use) under its runtime client first, then as plain processes on it and on this Node.js.
+ * Asserts nothing.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,12 +13,15 @@ import { sha256Hex } from '../lambda/access';
 import { DEFAULTS } from '../lambda/config';
 import { createDynamoClient } from '../lambda/store/client';
 import { ensureCallerTable, startDynalite, useLocalCredentials } from '../local/dynamo';
+import { lambdaNode } from '../local/node24';
+import { startTlsFront } from '../local/tls-front';
 import { benchBundle } from './bench/bundle';
-import { benchCold } from './bench/cold';
+import { benchCold, nodeVersion } from './bench/cold';
 import { BENCH_TABLE, BENCH_TOKEN, type BenchContext, FULL_RUNS, QUICK_RUNS } from './bench/context';
 import { benchDeadline } from './bench/deadline';
 import { benchLoad } from './bench/load';
 import { Report } from './bench/report';
+import { benchRicCold } from './bench/ric-cold';
 import { benchWarm } from './bench/warm';
 import { program, runTool } from './cli';
 
@@ -43,6 +48,8 @@ async function main(): Promise<void> {
   );
 
   const bundle = await benchBundle(context);
+  const node24 = await lambdaNode();
+  const version24 = await nodeVersion(node24);
   const dynamo = await startDynalite();
   try {
     const setup = createDynamoClient({ region: DEFAULTS.region, endpoint: dynamo.endpoint, maxAttempts: 1 });
@@ -54,7 +61,20 @@ async function main(): Promise<void> {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       WEBHOOK_TOKEN_SHA256: sha256Hex(BENCH_TOKEN),
     };
-    await benchCold(context, bundle, env);
+    // Cold starts talk HTTPS, as in AWS; Lambda's Node.js first, under Lambda's runtime client.
+    const front = await startTlsFront(dynamo.port);
+    try {
+      const coldEnv = {
+        ...env,
+        AWS_ENDPOINT_URL_DYNAMODB: front.endpoint,
+        NODE_EXTRA_CA_CERTS: front.caFile,
+      };
+      await benchRicCold(context, bundle, coldEnv, node24, version24);
+      await benchCold(context, bundle, coldEnv, node24);
+      await benchCold(context, bundle, coldEnv);
+    } finally {
+      await front.close();
+    }
     await benchWarm(context, bundle, env);
   } finally {
     await dynamo.close();
