@@ -22,6 +22,8 @@ interface ColdStart {
   totalMs: number;
 }
 
+const PARTS = { initMs: 'INIT', firstInvocationMs: 'first invocation', totalMs: 'total' } as const;
+
 interface Handler {
   name: string;
   bundleDir: string;
@@ -84,7 +86,7 @@ export async function benchRicCold(
   const of = (name: string, part: keyof ColdStart): Summary =>
     summarize((samples.get(name) ?? []).map((cold) => cold[part]));
   const raw = (part: keyof ColdStart) => ({
-    name: `raw UpdateItem handler, ${part}`,
+    name: `raw UpdateItem handler, ${PARTS[part]}`,
     value: of('raw', part),
   });
   const ratio = of('webhook', 'totalMs').p50 / of('raw', 'totalMs').p50;
