@@ -37,7 +37,10 @@ export async function startTlsFront(targetPort: number): Promise<TlsFront> {
   writeFileSync(caFile, pems.cert);
   const open = new Set<Socket>();
   const server = createServer({ key: pems.private, cert: pems.cert }, (secure) => {
-    const plain = connect(targetPort, '127.0.0.1');
+    // Without Nagle's algorithm on either leg: a small request written in parts must not wait
+    // for a delayed ACK (tens of ms a request).
+    const plain = connect({ port: targetPort, host: '127.0.0.1', noDelay: true });
+    secure.setNoDelay(true);
     open.add(secure).add(plain);
     secure.pipe(plain).pipe(secure);
     const end = () => {

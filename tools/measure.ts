@@ -6,6 +6,7 @@
  */
 import { awsSetupProblem, CliError, program, runTool, wholeNumber } from './cli';
 import { awsTarget } from './measure/aws';
+import { localTarget } from './measure/local';
 import { describeMeasurement, measure } from './measure/run';
 import type { MeasureTarget } from './measure/target';
 
@@ -15,6 +16,7 @@ interface MeasureFlags {
   token?: string;
   redeploy?: boolean;
   local?: boolean;
+  context: Record<string, string>;
   cold: number;
   warm: number;
   caller: string;
@@ -26,12 +28,13 @@ interface MeasureFlags {
 async function main(): Promise<void> {
   const flags = program({
     script: 'measure',
-    usage: '--function NAME --token T [--url URL --redeploy] [--cold N] [--warm N] | --local',
+    usage: '--function NAME --token T [--url URL --redeploy] [--cold N] [--warm N] | --local [-c key=value]…',
     description: "Cold and warm latency of the webhook, from Lambda's REPORT lines.",
     examples: [
       'npm run measure -- --function <WebhookFunctionName> --token <webhook token>',
       'npm run measure -- --function <WebhookFunctionName> --token <token> --url <WebhookUrl> --redeploy',
       'npm run measure -- --local --cold 10',
+      'npm run measure -- --local -c belplanTimeoutMs=3000 -c profilesFile=docs/cookbook-profiles.json',
     ],
   })
     .option('--function <name>', 'the stack output WebhookFunctionName')
@@ -44,6 +47,12 @@ async function main(): Promise<void> {
     .option(
       '--local',
       'measure the bundle under the runtime interface client here, against an embedded DynamoDB',
+    )
+    .option(
+      '-c, --context <key=value>',
+      'with --local: a deployment setting over cdk.json, as `cdk deploy -c` takes it (repeatable)',
+      contextPair,
+      {},
     )
     .option('--cold <n>', 'cold calls', wholeNumber('--cold', 0, 50), 5)
     .option('--warm <n>', 'warm calls', wholeNumber('--warm', 0, 1000), 20)
@@ -72,7 +81,14 @@ async function main(): Promise<void> {
 }
 
 async function targetOf(flags: MeasureFlags): Promise<MeasureTarget> {
-  if (flags.local) throw new CliError('--local is not built yet');
+  if (flags.local) {
+    return localTarget({
+      context: flags.context,
+      caller: flags.caller,
+      comId: flags.comId,
+      profile: flags.profile,
+    });
+  }
   if (!flags.function || !flags.token) {
     throw new CliError(
       '--function and --token are required (the stack outputs WebhookFunctionName; your webhook token)',
@@ -97,6 +113,13 @@ async function targetOf(flags: MeasureFlags): Promise<MeasureTarget> {
     }
     throw awsSetupProblem(error) ?? error;
   }
+}
+
+/** Collects `-c key=value` into one object, as the CDK CLI does. */
+function contextPair(pair: string, previous: Record<string, string>): Record<string, string> {
+  const at = pair.indexOf('=');
+  if (at < 1) throw new CliError(`-c takes key=value, got "${pair}"`);
+  return { ...previous, [pair.slice(0, at)]: pair.slice(at + 1) };
 }
 
 runTool('measure', main);

@@ -134,3 +134,26 @@ it('names the stack output to take when the function is not found', async () => 
     'no function "no-such-function": give --function the stack output WebhookFunctionName',
   );
 }, 120_000);
+
+describe('--local', () => {
+  it('measures the bundle under the runtime client here: cold starts proven, the same table', async () => {
+    const { code, stdout } = await measure(['--local', '--cold', '2', '--warm', '3']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('under aws-lambda-ric on Node.js 24');
+    expect(stdout).toContain('2 of 2 cold calls proven cold by an Init Duration in their REPORT line');
+    expect(stdout).toMatch(/cold \(2 calls\)[\s\S]*Lambda Init Duration +p50 +\d+\.\d/);
+    expect(stdout).toMatch(/warm \(3 calls\)[\s\S]*margin under the 2000 ms belplan timeout/);
+  }, 300_000);
+
+  it('takes deployment settings as cdk deploy -c does, and says which one is wrong', async () => {
+    const three = await measure(['--local', '--cold', '1', '--warm', '0', '-c', 'belplanTimeoutMs=3000']);
+    const wrong = await measure(['--local', '-c', 'belplanTimeoutMs=99999']);
+
+    expect(three.code).toBe(0);
+    expect(three.stdout).toContain('margin under the 3000 ms belplan timeout');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/belplanTimeoutMs[^\n]*99999/);
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  }, 300_000);
+});
