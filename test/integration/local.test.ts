@@ -217,6 +217,20 @@ describe('npm start, called over real HTTP', () => {
     });
   });
 
+  it('imports CRM columns as attributes when asked, and routes on them', async () => {
+    const file = join(dataDir, 'crm-languages.csv');
+    writeFileSync(file, 'Telefoon;Taal;Tags\n06-12121212;en;VIP\n');
+
+    const { stdout } = await callersCli('import', file, '--attributes', 'language=Taal');
+
+    expect(stdout).toContain('written 1,');
+    expect(JSON.parse((await callersCli('get', '0612121212')).stdout)).toMatchObject({
+      tags: ['vip'],
+      attributes: { language: 'en' },
+    });
+    expect((await call('0612121212', 'language')).answer).toBe('queue-en');
+  });
+
   it('takes tags and attributes from the CLI and routes on them', async () => {
     const put = await callersCli('put', '0688888888', '--tag', 'VIP', '--attribute', 'language=en');
     expect(JSON.parse(put.stdout)).toMatchObject({ tags: ['vip'], attributes: { language: 'en' } });

@@ -33,6 +33,12 @@ export function registerCallerCommands(cli: Command): void {
       .description('merge a CRM export (CSV with a header row, or JSON lines)')
       .addOption(
         new Option('--encoding <encoding>', 'how the file is encoded').choices(ENCODINGS).default('auto'),
+      )
+      .option(
+        '--attributes <column>',
+        'read a column as an attribute: its name (accountManager), or name=Header (language=Taal); repeat for more',
+        collect,
+        [],
       ),
     importFile,
   );
