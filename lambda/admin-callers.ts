@@ -3,7 +3,8 @@
  * them now, with the rule, the reason and the facts it used.
  *
  *   GET    /callers/{number}
- *   PUT    /callers/{number}         {"openInvoices"?, "ticketAgent"?, "lastAgent"?, "lastAgentAt"?, "name"?}
+ *   PUT    /callers/{number}         {"openInvoices"?, "ticketAgent"?, "lastAgent"?, "lastAgentAt"?, "name"?,
+ *                                      "tags"?, "attributes"?}: merged; null removes a fact
  *   DELETE /callers/{number}         erases everything held about the caller
  *   GET    /callers/{number}/route   ?profile=: the answer now, without recording a call
  */

@@ -10,6 +10,7 @@ import type { FunctionUrlHandler } from '../../lambda/adapter';
 import { DEFAULTS } from '../../lambda/config';
 import { recordCallInput } from '../../lambda/store/call-recorder';
 import { DEMO_COMPANY } from '../../local/demo';
+import { callBody, functionUrlEvent } from '../../local/events';
 import { summarize } from '../stats';
 import { BENCH_TABLE, type BenchContext, benchEvent } from './context';
 
@@ -31,6 +32,7 @@ export async function benchWarm({ report, runs }: BenchContext, bundle: string, 
   console.warn = () => undefined;
   const viaHandler: number[] = [];
   const viaSdk: number[] = [];
+  const refused: number[] = [];
   try {
     for (let call = 0; call < runs.warm + WARM_UP_CALLS; call++) {
       const caller = `061${String(call % CALLERS).padStart(7, '0')}`;
@@ -50,6 +52,7 @@ export async function benchWarm({ report, runs }: BenchContext, bundle: string, 
       viaHandler.push(handlerMs);
       viaSdk.push(sdkMs);
     }
+    refused.push(...(await timeRefusals(handler, runs.warm)));
   } finally {
     console.log = log;
     console.warn = warn;
@@ -63,4 +66,27 @@ export async function benchWarm({ report, runs }: BenchContext, bundle: string, 
     { name: 'bare SDK, the same UpdateItem', value: summarize(viaSdk) },
     { goal: `ratio ≤ ${WARM_RATIO_GOAL} at p50`, met: ratio <= WARM_RATIO_GOAL },
   );
+  report.measured(
+    'refused request (401, wrong token), handler in-process',
+    'µs',
+    summarize(refused.map((ms) => ms * 1000)),
+  );
+}
+
+/** What a request without the right token costs the handler: the figure behind a flood's arithmetic. */
+async function timeRefusals(handler: FunctionUrlHandler, count: number): Promise<number[]> {
+  const event = functionUrlEvent({
+    body: callBody({ com_id: DEMO_COMPANY, caller_number: '0612345678' }),
+    headers: { 'content-type': 'application/json' },
+    query: { token: 'not-the-token-0123456789abcdef' },
+  });
+  const times: number[] = [];
+  for (let call = 0; call < count + WARM_UP_CALLS; call++) {
+    const started = performance.now();
+    const result = await handler(event);
+    const elapsedMs = performance.now() - started;
+    if (result.statusCode !== 401) throw new Error(`a wrong token was answered ${result.statusCode}`);
+    if (call >= WARM_UP_CALLS) times.push(elapsedMs);
+  }
+  return times;
 }
