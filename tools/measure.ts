@@ -26,7 +26,22 @@ interface MeasureFlags {
 }
 
 async function main(): Promise<void> {
-  const flags = program({
+  const flags = readFlags();
+  const target = await targetOf(flags);
+  const measurement = await measure(target, flags);
+  if (flags.cold > 0 && measurement.provenCold.length === 0) {
+    throw new CliError(
+      `none of the ${flags.cold} cold calls was proven cold: no REPORT line with an Init Duration came back ` +
+        `(${measurement.unreported.length} had no REPORT line within --logs-wait ${flags.logsWait} s)`,
+      1,
+    );
+  }
+  console.log(describeMeasurement(measurement, target));
+  if (measurement.failed > 0) process.exitCode = 1;
+}
+
+function readFlags(): MeasureFlags {
+  return program({
     script: 'measure',
     usage: '--function NAME --token T [--url URL --redeploy] [--cold N] [--warm N] | --local [-c key=value]…',
     description: "Cold and warm latency of the webhook, from Lambda's REPORT lines.",
@@ -67,17 +82,6 @@ async function main(): Promise<void> {
     )
     .parse(process.argv)
     .opts<MeasureFlags>();
-  const target = await targetOf(flags);
-  const measurement = await measure(target, flags);
-  if (flags.cold > 0 && measurement.provenCold.length === 0) {
-    throw new CliError(
-      `none of the ${flags.cold} cold calls was proven cold: no REPORT line with an Init Duration came back ` +
-        `(${measurement.unreported.length} had no REPORT line within --logs-wait ${flags.logsWait} s)`,
-      1,
-    );
-  }
-  console.log(describeMeasurement(measurement, target));
-  if (measurement.failed > 0) process.exitCode = 1;
 }
 
 async function targetOf(flags: MeasureFlags): Promise<MeasureTarget> {
