@@ -19,10 +19,11 @@ import { benchBundle } from './bench/bundle';
 import { benchCold, nodeVersion } from './bench/cold';
 import { BENCH_TABLE, BENCH_TOKEN, type BenchContext, FULL_RUNS, QUICK_RUNS } from './bench/context';
 import { benchDeadline } from './bench/deadline';
+import { seedFullRecords } from './bench/full-records';
 import { benchLoad } from './bench/load';
 import { Report } from './bench/report';
 import { benchRicCold } from './bench/ric-cold';
-import { benchWarm } from './bench/warm';
+import { benchWarm, WARM_CALLERS } from './bench/warm';
 import { program, runTool } from './cli';
 
 async function main(): Promise<void> {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   try {
     const setup = createDynamoClient({ region: DEFAULTS.region, endpoint: dynamo.endpoint, maxAttempts: 1 });
     await ensureCallerTable(setup, BENCH_TABLE);
+    await seedFullRecords(setup, WARM_CALLERS);
     setup.destroy();
     const env = {
       TABLE_NAME: BENCH_TABLE,

@@ -12,6 +12,7 @@ import { startRuntimeApi } from '../../local/runtime-api';
 import { type Summary, summarize } from '../stats';
 import { trustOf } from './cold';
 import { BENCH_TABLE, type BenchContext, benchEvent } from './context';
+import { FULL_RECORD_AGENT, fullRecordCaller } from './full-records';
 
 /** The webhook's cold start may cost at most this much more than the raw request's. */
 const COLD_RATIO_GOAL = 1.3;
@@ -26,6 +27,8 @@ const PARTS = { initMs: 'INIT', firstInvocationMs: 'first invocation', totalMs: 
 
 interface Handler {
   name: string;
+  /** The caller of its event; a new random one unless given. */
+  caller?: string;
   bundleDir: string;
   env: Record<string, string>;
   expectedBody: string;
@@ -35,7 +38,7 @@ interface Handler {
 export async function ricColdStart(handler: Handler, node: string): Promise<ColdStart> {
   const runtimeApi = await startRuntimeApi();
   try {
-    const answered = runtimeApi.invoke(benchEvent());
+    const answered = runtimeApi.invoke(benchEvent(handler.caller));
     const ric = await startUnderRic({ bundleDir: handler.bundleDir, env: handler.env, runtimeApi, node });
     try {
       const invocation = await answered;
@@ -74,6 +77,13 @@ export async function benchRicCold(
       expectedBody: 'raw',
     },
     { name: 'webhook', bundleDir: resolve(webhookBundle, '..'), env, expectedBody: 'default' },
+    {
+      name: 'webhook-full',
+      caller: fullRecordCaller(0),
+      bundleDir: resolve(webhookBundle, '..'),
+      env,
+      expectedBody: FULL_RECORD_AGENT,
+    },
   ];
   const samples = new Map(handlers.map(({ name }) => [name, [] as ColdStart[]]));
   // Interleaved, so a noisy moment hits every handler alike; the first round warms the page cache.
@@ -106,6 +116,12 @@ export async function benchRicCold(
     'ms',
     of('webhook', 'firstInvocationMs'),
     raw('firstInvocationMs'),
+  );
+  report.compared(
+    '  webhook total, a full-record caller answered from the roster',
+    'ms',
+    of('webhook-full', 'totalMs'),
+    raw('totalMs'),
   );
   for (const name of ['raw', 'hello']) {
     report.measured(`  ${name} handler total`, 'ms', of(name, 'totalMs'));
