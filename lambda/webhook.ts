@@ -89,7 +89,7 @@ class Webhook {
       if (!loaded.ok) return fallback(profile, entry, loaded.cause);
       record = loaded.record;
       // Only when an agent rule would answer, and then mostly from the cache: a request beside
-      // the caller's would cost every cold start a second TLS connection (bench: ~9 ms).
+      // the caller's would cost every cold start a second TLS connection (docs/tuning.md).
       if (needsRoster(profile, { kind: caller.kind, record, nowMs })) {
         const found = await this.rosters.lookup(call.com_id, deadline);
         roster = found.roster;

@@ -1,7 +1,7 @@
 /**
  * A TLS front for a local endpoint: DynamoDB in AWS is HTTPS, so a cold start there sets up
  * TLS on its first request, and the SDK's https handler never imports `node:http` (whose ESM
- * facade loads undici on Node.js 24, ~35 ms of a first invocation that only a plain-HTTP local
+ * facade loads undici on Node.js 24, a cost of the first invocation that only a plain-HTTP local
  * endpoint pays). The bench and `npm run measure -- --local` point the function at this front
  * so its first invocation does what it does in AWS. The certificate is made per run for
  * 127.0.0.1 only; processes trust it through `NODE_EXTRA_CA_CERTS`.

@@ -48,8 +48,8 @@ export function createDynamoClient(options: ClientOptions): DynamoDBClient {
 
 /**
  * Collects a response body. The SDK's collector first asks whether the body is a web
- * `ReadableStream`, and that first touch of the global loads Node's web streams (~2 ms of a
- * cold invocation); the node:http handler's bodies are always Node streams.
+ * `ReadableStream`, and that first touch of the global loads Node's web streams during a cold
+ * invocation; the node:http handler's bodies are always Node streams.
  */
 function collectNodeStream(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
