@@ -3,24 +3,22 @@
  * import, stay within their limits, come back with the caller's one UpdateItem, and never
  * reach the logs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { format } from 'node:util';
 import fc from 'fast-check';
 import { DEFAULTS } from '../../lambda/config';
 import { CallerAdminStore } from '../../lambda/store/admin-store';
 import { createDynamoClient } from '../../lambda/store/client';
-import { type RunningLocal, startLocal } from '../../local/app';
+import type { RunningLocal } from '../../local/app';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody } from '../../local/events';
 import { BulkCallerStore } from '../../tools/bulk-store';
-import { placeCall } from '../../tools/call';
 import { exportLines } from '../../tools/export';
 import { planImport } from '../../tools/import';
 import { runImport } from '../../tools/import-writer';
 import { adminUnderTest, WEBHOOK_TOKEN } from '../support/harness';
+import { callLocal, startTestLocal } from '../support/local-app';
 
 const json = { 'content-type': 'application/json' };
 
@@ -184,28 +182,12 @@ describe('the logs', () => {
 
 describe('the cookbook, through the local URL', () => {
   let local: RunningLocal;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'callvoip-cookbook-'));
-    local = await startLocal({ env: {}, port: 0, inMemory: true, dataDir, log: () => undefined });
+    local = await startTestLocal();
   });
-  afterAll(async () => {
-    await local.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => local.stop());
 
-  const call = async (caller: string, profile: string) =>
-    (
-      await placeCall({
-        url: local.url,
-        token: local.webhookToken,
-        profile,
-        timeoutMs: 2000,
-        method: 'POST',
-        caller,
-        comId: DEMO_COMPANY,
-      })
-    ).answer;
+  const call = async (caller: string, profile: string) => (await callLocal(local, caller, profile)).answer;
   const adminPut = (path: string, body: unknown) =>
     fetch(`${local.url}${path}?com_id=${DEMO_COMPANY}`, {
       method: 'PUT',

@@ -3,6 +3,7 @@
  * one on the same data says who holds it, a killed npm takes its server with it, and the
  * tools find it wherever LOCAL_DATA_DIR puts it.
  */
+
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,8 +11,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type RunningLocal, startLocal } from '../../local/app';
+import type { RunningLocal } from '../../local/app';
 import { type SpawnedLocal, spawnLocal } from '../../local/spawn';
+import { startTestLocal } from '../support/local-app';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -34,16 +36,11 @@ async function raw(url: string, bytes: string, endEarly = false): Promise<string
 
 describe('the local Function URL', () => {
   let local: RunningLocal;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'callvoip-server-'));
-    local = await startLocal({ env: {}, port: 0, inMemory: true, dataDir, log: () => undefined });
+    local = await startTestLocal();
   });
-  afterAll(async () => {
-    await local.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => local.stop());
 
   const stillAnswers = async () => (await fetch(`${local.url}?token=${local.webhookToken}`)).status;
 

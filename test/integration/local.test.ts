@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULTS } from '../../lambda/config';
 import type { RequestLog } from '../../lambda/request-log';
-import { type RunningLocal, startLocal } from '../../local/app';
+import type { RunningLocal } from '../../local/app';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type SpawnedLocal, spawnLocal } from '../../local/spawn';
 import { placeCall } from '../../tools/call';
+import { callLocal, startTestLocal } from '../support/local-app';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -17,19 +18,9 @@ const manualExample = readFileSync(join(__dirname, '../fixtures/manual-example.t
 
 describe('npm start, called over real HTTP', () => {
   let local: RunningLocal;
-  let dataDir: string;
   const logs: RequestLog[] = [];
   const webhookUrl = () => `${local.url}?token=${local.webhookToken}`;
-  const call = (caller: string, profile = 'default') =>
-    placeCall({
-      url: local.url,
-      token: local.webhookToken,
-      profile,
-      timeoutMs: 2000,
-      method: 'POST',
-      caller,
-      comId: DEMO_COMPANY,
-    });
+  const call = (caller: string, profile = 'default') => callLocal(local, caller, profile);
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${local.url}${path}${path.includes('?') ? '&' : '?'}com_id=${DEMO_COMPANY}`, {
       method,
@@ -51,13 +42,9 @@ describe('npm start, called over real HTTP', () => {
     });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'callvoip-local-'));
-    local = await startLocal({ env: {}, port: 0, inMemory: true, dataDir, log: (entry) => logs.push(entry) });
+    local = await startTestLocal((entry) => logs.push(entry));
   });
-  afterAll(async () => {
-    await local.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => local.stop());
 
   it('answers each demo caller as the default profile routes them', async () => {
     expect(local.seeded.length).toBeGreaterThanOrEqual(5);
@@ -172,7 +159,7 @@ describe('npm start, called over real HTTP', () => {
   });
 
   it('routes on what the CLI imports', async () => {
-    const file = join(dataDir, 'crm.csv');
+    const file = join(local.dataDir, 'crm.csv');
     writeFileSync(
       file,
       'Telefoon;Open invoices;TicketAgent\n+31 6 55555555;3;\n06-66666666;;1020\n(010) 123 45 67;0;\nnonsense;1;\n',
@@ -204,7 +191,7 @@ describe('npm start, called over real HTTP', () => {
     expect(csv).toMatch(/^\+31601000002,,,,,,\d+,[^,]*,,,en$/m);
     expect(csv).toMatch(/^\+31677777777,,,,,Visser & Zn,1,\d{4}-/m);
     expect(csv).toMatch(/^\+31201234567,2,,,,Demo Finance BV,/m);
-    const exported = join(dataDir, 'export.csv');
+    const exported = join(local.dataDir, 'export.csv');
     writeFileSync(exported, csv);
     expect((await callersCli('import', exported)).stdout).toMatch(
       /written 0, unchanged \d+, rejected 0, duplicates 0, failed 0, not attempted 0/,
@@ -218,7 +205,7 @@ describe('npm start, called over real HTTP', () => {
   });
 
   it('imports CRM columns as attributes when asked, and routes on them', async () => {
-    const file = join(dataDir, 'crm-languages.csv');
+    const file = join(local.dataDir, 'crm-languages.csv');
     writeFileSync(file, 'Telefoon;Taal;Tags\n06-12121212;en;VIP\n');
 
     const { stdout } = await callersCli('import', file, '--attributes', 'language=Taal');
