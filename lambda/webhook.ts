@@ -148,7 +148,7 @@ class Webhook {
   }
 }
 
-/** Whether any rule of the profile asks whether an agent is available. */
+/** The profile's fallback answer, logged with why it was given instead of a decision. */
 function fallback(profile: Profile, entry: RequestLog, cause: FallbackCause): PlainAnswer {
   entry.answer = profile.fallback;
   entry.reason = `fallback:${cause}`;
