@@ -32,8 +32,8 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 /** The Lambda entry files, relative to the project root. */
 export const ENTRIES = {
-  webhook: 'lambda/webhook-entry.ts',
-  admin: 'lambda/admin-entry.ts',
+  webhook: 'lambda/webhook/entry.ts',
+  admin: 'lambda/admin/entry.ts',
 } as const;
 
 const NODE_TARGET = LAMBDA_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');

@@ -4,8 +4,9 @@
  * read their own options (PORT, LOCAL_DATA_DIR, the AWS_* variables of the SDK) and pass
  * the function keys on through `parseConfig`. `DEFAULTS` is the one place of every default.
  */
-import { COMPANY_ID, type SourceAllowlist, sourceAllowlist, type TokenGrant } from './access';
-import { DEFAULT_PROFILES_JSON, ProfileConfigError, type Profiles, parseProfiles } from './profiles';
+
+import { DEFAULT_PROFILES_JSON, ProfileConfigError, type Profiles, parseProfiles } from './domain/profiles';
+import { COMPANY_ID, type SourceAllowlist, sourceAllowlist, type TokenGrant } from './http/access';
 
 /** Every default of the function's settings; `npm start`, the tools and the bench read them here. */
 export const DEFAULTS = {

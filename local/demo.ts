@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CallerFacts } from '../lambda/caller-facts';
-import type { CallerAdminStore } from '../lambda/store/admin-store';
+import type { CallerFacts } from '../lambda/domain/caller-facts';
+import type { CallerAdminStore } from '../lambda/store/caller-store';
 
 /** The company of the demo callers: the id in Callvoip's manual. */
 export const DEMO_COMPANY = '42f30becd4ea93edd284e059427b5ee0';

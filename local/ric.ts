@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { installCached } from './cached-install';
-import { lambdaNode } from './node24';
+import { lambdaNode } from './lambda-node';
 import { type Invocation, type InvokeOptions, type RuntimeApi, startRuntimeApi } from './runtime-api';
 
 const RIC_VERSION = '4.0.2';

@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import type { FunctionUrlHandler } from '../lambda/adapter';
-import { mediaType } from '../lambda/body';
+import type { FunctionUrlHandler } from '../lambda/http/adapter';
+import { mediaType } from '../lambda/http/body';
 
 /** Function URLs accept payloads up to 6 MB; beyond that AWS answers 413 before the function runs. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * moves the data from `.local-data/`. The only entry of local/ that reads `process.env`.
  */
 
-import type { RequestLog } from '../lambda/request-log';
+import type { RequestLog } from '../lambda/http/request-log';
 import { type RunningLocal, startLocal } from './app';
 import type { DemoCaller } from './demo';
 import { oldNodeNote } from './node-support';

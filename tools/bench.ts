@@ -9,11 +9,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../bundle/options';
-import { sha256Hex } from '../lambda/access';
 import { DEFAULTS } from '../lambda/config';
+import { sha256Hex } from '../lambda/http/access';
 import { createDynamoClient } from '../lambda/store/client';
 import { ensureCallerTable, startDynalite, useLocalCredentials } from '../local/dynamo';
-import { lambdaNode } from '../local/node24';
+import { lambdaNode } from '../local/lambda-node';
 import { startTlsFront } from '../local/tls-front';
 import { benchBundle } from './bench/bundle';
 import { benchCold, nodeVersion } from './bench/cold';

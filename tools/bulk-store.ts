@@ -9,9 +9,9 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { applyCrmData, type CallerFacts } from '../lambda/caller-facts';
-import type { RequestOptions } from '../lambda/store/admin-store';
+import { applyCrmData, type CallerFacts } from '../lambda/domain/caller-facts';
 import type { TableOptions } from '../lambda/store/call-recorder';
+import type { RequestOptions } from '../lambda/store/caller-store';
 import { isConditionFailure } from '../lambda/store/errors';
 import {
   CALLER_TABLE,

@@ -5,7 +5,7 @@
  */
 import '../local/node-support';
 import { Command, CommanderError } from 'commander';
-import { ValidationError } from '../lambda/errors';
+import { ValidationError } from '../lambda/domain/errors';
 
 /** An error whose message tells the user what to do; printed without a stack. */
 export class CliError extends Error {

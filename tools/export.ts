@@ -3,7 +3,7 @@
  * nothing (every row unchanged). Tags are one `|`-separated column, each attribute a column
  * `attributes.<name>`. Cells a spreadsheet would run as a formula are neutralised.
  */
-import { displayNumber } from '../lambda/numbers';
+import { displayNumber } from '../lambda/domain/numbers';
 import type { StoredCaller } from '../lambda/store/items';
 import { csvLine } from './csv';
 

@@ -4,10 +4,10 @@
  * lands on the same caller during the import is never overwritten. Transient failures are
  * retried; the result accounts for every row.
  */
-import type { CallerFacts } from '../lambda/caller-facts';
-import { applyCrmData, withAgentTime } from '../lambda/caller-facts';
-import { ValidationError } from '../lambda/errors';
-import type { CallerAdminStore } from '../lambda/store/admin-store';
+import type { CallerFacts } from '../lambda/domain/caller-facts';
+import { applyCrmData, withAgentTime } from '../lambda/domain/caller-facts';
+import { ValidationError } from '../lambda/domain/errors';
+import type { CallerAdminStore } from '../lambda/store/caller-store';
 import type { StoredCaller } from '../lambda/store/items';
 import type { BulkCallerStore } from './bulk-store';
 import type { ImportPlan, ImportRow, RejectedRow } from './import';

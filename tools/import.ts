@@ -3,9 +3,9 @@
  * `csv.ts` reads) or JSON lines, every Dutch number notation, bad rows rejected with their
  * line and reason, duplicates reported. Pure: writing is `import-writer.ts`.
  */
-import { attributeName, type CallerFacts, factsOf } from '../lambda/caller-facts';
-import { ValidationError } from '../lambda/errors';
-import { InvalidNumberError, normalizeCaller } from '../lambda/numbers';
+import { attributeName, type CallerFacts, factsOf } from '../lambda/domain/caller-facts';
+import { ValidationError } from '../lambda/domain/errors';
+import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
 import { ImportFileError, readCsv, restored } from './csv';
 
 export { ImportFileError };

@@ -5,11 +5,17 @@
  * is read). Column names of the download are not documented: headers are mapped in Dutch and
  * English, or given with --map.
  */
-import { ValidationError } from '../lambda/errors';
-import { callReportId, colleagueOf } from '../lambda/notulist';
-import { InvalidNumberError, normalizeCaller } from '../lambda/numbers';
-import type { CallerAdminStore, HandledOutcome, HandledReport } from '../lambda/store/admin-store';
-import { callTime } from '../lambda/times';
+
+import { ValidationError } from '../lambda/domain/errors';
+import {
+  callReportId,
+  colleagueOf,
+  type HandledOutcome,
+  type HandledReport,
+} from '../lambda/domain/handled-calls';
+import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
+import { callTime } from '../lambda/domain/times';
+import type { CallerAdminStore } from '../lambda/store/caller-store';
 import { type CsvRecord, ImportFileError, readCsv, restored } from './csv';
 import { maskDigits } from './import';
 import { type RetryPolicy, TOOL_RETRIES, withRetries } from './retry';

@@ -5,9 +5,9 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
-import { COMPANY_ID } from '../lambda/access';
 import { DEFAULTS } from '../lambda/config';
-import { CallerAdminStore } from '../lambda/store/admin-store';
+import { COMPANY_ID } from '../lambda/http/access';
+import { CallerAdminStore } from '../lambda/store/caller-store';
 import { createDynamoClient } from '../lambda/store/client';
 import { useLocalCredentials } from '../local/dynamo';
 import { readState } from '../local/state';

@@ -3,7 +3,7 @@
  * token (for the AI Notulist webhook). It prints the token and the SHA-256 digest that the
  * deployment holds instead. The token is written nowhere else.
  */
-import { type MintedToken, mintToken } from '../lambda/access';
+import { type MintedToken, mintToken } from '../lambda/http/access';
 import { CliError, program, runTool } from './cli';
 
 /** The kinds of token: each opens its own routes only. */

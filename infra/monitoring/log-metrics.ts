@@ -11,7 +11,7 @@ import { type Duration, Stack } from 'aws-cdk-lib';
 import { type Metric, Stats, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FallbackCause, RequestLog } from '../../lambda/request-log';
+import type { FallbackCause, RequestLog } from '../../lambda/http/request-log';
 
 /** Every fallback cause the webhook logs; a Record so a new cause fails the type check here. */
 export const CAUSES: Record<FallbackCause, string> = {

@@ -9,7 +9,7 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { CallerRecord } from '../decide';
+import type { CallerRecord } from '../domain/decide';
 import { isConditionFailure } from './errors';
 import {
   CALL_SLOTS,

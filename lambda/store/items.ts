@@ -4,8 +4,8 @@
  * expires `retentionDays` after its last write.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { AgentStatus } from '../agents';
-import type { CallerRecord } from '../decide';
+import type { AgentStatus } from '../domain/availability';
+import type { CallerRecord } from '../domain/decide';
 
 /** A DynamoDB item in the SDK's attribute-value form. */
 export type Item = Record<string, AttributeValue>;

@@ -3,7 +3,7 @@
  * it through `RosterCache`, at most every AGENT_CACHE_SECONDS per execution environment.
  */
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Roster } from '../agents';
+import type { Roster } from '../domain/availability';
 import type { TableOptions } from './call-recorder';
 import { rosterKey, toRoster } from './items';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readSettings, SettingsError, WEBHOOK_TOKEN_MISSING } from '../../infra/settings';
-import { mintToken, sha256Hex } from '../../lambda/access';
+import { mintToken, sha256Hex } from '../../lambda/http/access';
 import { instructions } from '../../tools/token';
 import { testApp } from '../support/cdk-app';
 

@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { sha256Hex } from '../../lambda/access';
+import { sha256Hex } from '../../lambda/http/access';
 import { CALLER_TABLE } from '../../lambda/store/items';
 import { STACK_ADMIN_TOKEN, STACK_WEBHOOK_TOKEN, testTemplate } from '../support/cdk-app';
 

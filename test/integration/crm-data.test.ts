@@ -7,7 +7,7 @@
 import { format } from 'node:util';
 import fc from 'fast-check';
 import { DEFAULTS } from '../../lambda/config';
-import { CallerAdminStore } from '../../lambda/store/admin-store';
+import { CallerAdminStore } from '../../lambda/store/caller-store';
 import { createDynamoClient } from '../../lambda/store/client';
 import type { RunningLocal } from '../../local/app';
 import { DEMO_COMPANY } from '../../local/demo';

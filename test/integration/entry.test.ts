@@ -1,4 +1,4 @@
-import type { FunctionUrlHandler } from '../../lambda/adapter';
+import type { FunctionUrlHandler } from '../../lambda/http/adapter';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody, functionUrlEvent } from '../../local/events';
 import { testConfig, WEBHOOK_TOKEN, webhookUnderTest } from '../support/harness';
@@ -26,7 +26,7 @@ describe('the Lambda entry', () => {
     });
     let handler: FunctionUrlHandler | undefined;
     jest.isolateModules(() => {
-      handler = (require('../../lambda/webhook-entry') as { handler: FunctionUrlHandler }).handler;
+      handler = (require('../../lambda/webhook/entry') as { handler: FunctionUrlHandler }).handler;
     });
     process.env = saved;
     const entries: { coldStart: boolean }[] = [];
@@ -50,7 +50,7 @@ describe('the Lambda entry', () => {
   it('refuses to start with a bad configuration, naming the key', () => {
     const saved = { ...process.env };
     Object.assign(process.env, { TABLE_NAME: 'callers', BELPLAN_TIMEOUT_MS: '12000' });
-    expect(() => jest.isolateModules(() => require('../../lambda/webhook-entry'))).toThrow(
+    expect(() => jest.isolateModules(() => require('../../lambda/webhook/entry'))).toThrow(
       'BELPLAN_TIMEOUT_MS',
     );
     process.env = saved;

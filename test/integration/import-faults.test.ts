@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULTS } from '../../lambda/config';
-import { CallerAdminStore } from '../../lambda/store/admin-store';
+import { CallerAdminStore } from '../../lambda/store/caller-store';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { type FaultyDynamo, startFaultyDynamo } from '../../local/fault-dynamo';

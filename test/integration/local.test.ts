@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULTS } from '../../lambda/config';
-import type { RequestLog } from '../../lambda/request-log';
+import type { RequestLog } from '../../lambda/http/request-log';
 import type { RunningLocal } from '../../local/app';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type SpawnedLocal, spawnLocal } from '../../local/spawn';

@@ -1,9 +1,9 @@
 import { format } from 'node:util';
-import { sha256Hex } from '../../lambda/access';
 import { DEFAULTS, parseConfig } from '../../lambda/config';
+import { sha256Hex } from '../../lambda/http/access';
 import { createDynamoClient } from '../../lambda/store/client';
 import { webhookStores } from '../../lambda/store/webhook-stores';
-import { createWebhookHandler } from '../../lambda/webhook';
+import { createWebhookHandler } from '../../lambda/webhook/handler';
 import { ensureCallerTable, type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody, functionUrlEvent } from '../../local/events';
 import { closedPortEndpoint } from '../../local/fault-dynamo';

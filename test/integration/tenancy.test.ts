@@ -2,7 +2,7 @@
  * One company per token: a deployment serves the companies it lists, each token opens only
  * the companies it names, and a request for any other is refused before anything is read.
  */
-import { sha256Hex } from '../../lambda/access';
+import { sha256Hex } from '../../lambda/http/access';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody } from '../../local/events';
 import { adminUnderTest } from '../support/harness';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PROJECT_ROOT } from '../../bundle/options';
 import { buildApp } from '../../infra/app';
-import { sha256Hex } from '../../lambda/access';
+import { sha256Hex } from '../../lambda/http/access';
 
 /** Plain tokens the tests deploy with; neither may appear anywhere in a template. */
 export const STACK_WEBHOOK_TOKEN = 'stack-test-webhook-token-9f2c4a7e1b';

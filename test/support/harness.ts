@@ -3,15 +3,15 @@
  * test's choosing (dynalite or a fault server), with their log lines captured.
  */
 import { randomUUID } from 'node:crypto';
-import { sha256Hex } from '../../lambda/access';
-import type { FunctionUrlResult } from '../../lambda/adapter';
-import { createAdminHandler } from '../../lambda/admin';
+import { createAdminHandler } from '../../lambda/admin/routes';
 import { type Config, DEFAULTS, parseConfig } from '../../lambda/config';
-import type { RequestLog } from '../../lambda/request-log';
-import { CallerAdminStore } from '../../lambda/store/admin-store';
+import { sha256Hex } from '../../lambda/http/access';
+import type { FunctionUrlResult } from '../../lambda/http/adapter';
+import type { RequestLog } from '../../lambda/http/request-log';
+import { CallerAdminStore } from '../../lambda/store/caller-store';
 import { createDynamoClient } from '../../lambda/store/client';
 import { webhookStores } from '../../lambda/store/webhook-stores';
-import { createWebhookHandler, type WebhookDeps } from '../../lambda/webhook';
+import { createWebhookHandler, type WebhookDeps } from '../../lambda/webhook/handler';
 import { DEMO_COMPANY } from '../../local/demo';
 import { ensureCallerTable, useLocalCredentials } from '../../local/dynamo';
 import { type EventInput, functionUrlEvent } from '../../local/events';

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LogSink } from '../../lambda/request-log';
+import type { LogSink } from '../../lambda/http/request-log';
 import { type RunningLocal, startLocal } from '../../local/app';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type CallOutcome, placeCall } from '../../tools/call';

@@ -8,9 +8,9 @@ import {
   sourceAllowlist,
   type TokenGrant,
   tokenMatches,
-} from '../../lambda/access';
-import type { PlainRequest } from '../../lambda/adapter';
-import { HttpError } from '../../lambda/errors';
+} from '../../lambda/http/access';
+import type { PlainRequest } from '../../lambda/http/adapter';
+import { HttpError } from '../../lambda/http/errors';
 
 const grant = (token: string, companies?: string[]): TokenGrant => ({
   digest: Buffer.from(sha256Hex(token), 'hex'),

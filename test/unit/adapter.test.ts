@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES, toPlainRequest, toResult } from '../../lambda/adapter';
+import { MAX_BODY_BYTES, toPlainRequest, toResult } from '../../lambda/http/adapter';
 import { functionUrlEvent } from '../../local/events';
 
 describe('toPlainRequest', () => {

@@ -1,5 +1,5 @@
-import { toPlainRequest } from '../../lambda/adapter';
-import { mediaType, readJsonObject, repeatedKeys } from '../../lambda/body';
+import { toPlainRequest } from '../../lambda/http/adapter';
+import { mediaType, readJsonObject, repeatedKeys } from '../../lambda/http/body';
 import { functionUrlEvent } from '../../local/events';
 
 describe('mediaType', () => {

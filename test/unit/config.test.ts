@@ -1,5 +1,5 @@
-import { sha256Hex } from '../../lambda/access';
 import { ConfigError, parseConfig } from '../../lambda/config';
+import { sha256Hex } from '../../lambda/http/access';
 
 const TOKEN_DIGEST = sha256Hex('a-token');
 const base = { TABLE_NAME: 'callers', WEBHOOK_TOKEN_SHA256: TOKEN_DIGEST };

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { deadlineOf, withinDeadline } from '../../lambda/deadline';
+import { deadlineOf, withinDeadline } from '../../lambda/webhook/deadline';
 
 const belplan = { belplanTimeoutMs: 2000, safetyMarginMs: 500 };
 

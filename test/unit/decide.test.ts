@@ -1,6 +1,6 @@
-import type { Roster } from '../../lambda/agents';
-import { type CallerRecord, decide, needsRoster } from '../../lambda/decide';
-import { DEFAULT_PROFILES_JSON, type Profile, parseProfiles } from '../../lambda/profiles';
+import type { Roster } from '../../lambda/domain/availability';
+import { type CallerRecord, decide, needsRoster } from '../../lambda/domain/decide';
+import { DEFAULT_PROFILES_JSON, type Profile, parseProfiles } from '../../lambda/domain/profiles';
 
 const DAY_MS = 86_400_000;
 const nowMs = Date.UTC(2026, 10, 28, 12);

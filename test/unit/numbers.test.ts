@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { displayNumber, InvalidNumberError, maskCallerKey, normalizeCaller } from '../../lambda/numbers';
+import {
+  displayNumber,
+  InvalidNumberError,
+  maskCallerKey,
+  normalizeCaller,
+} from '../../lambda/domain/numbers';
 
 describe('normalizeCaller', () => {
   it.each([

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_BODY_BYTES } from '../../lambda/adapter';
-import { HttpError, ValidationError } from '../../lambda/errors';
-import { parseWebhook, repairMissingCommas, type WebhookRequest } from '../../lambda/parse';
+import { ValidationError } from '../../lambda/domain/errors';
+import { MAX_BODY_BYTES } from '../../lambda/http/adapter';
+import { HttpError } from '../../lambda/http/errors';
+import { parseWebhook, repairMissingCommas, type WebhookRequest } from '../../lambda/webhook/parse';
 
 const manualExample = readFileSync(join(__dirname, '../fixtures/manual-example.txt'), 'utf8');
 const post = (body: string | Uint8Array, contentType?: string): WebhookRequest => ({

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_PROFILES_JSON, ProfileConfigError, parseProfiles } from '../../lambda/profiles';
+import { DEFAULT_PROFILES_JSON, ProfileConfigError, parseProfiles } from '../../lambda/domain/profiles';
 import { COOKBOOK_PROFILES_FILE } from '../../local/demo';
 
 const rest = { name: 'rest', answer: 'default' };

@@ -1,4 +1,4 @@
-import { callTime, timeOf } from '../../lambda/times';
+import { callTime, timeOf } from '../../lambda/domain/times';
 
 const nowMs = Date.UTC(2026, 10, 29, 12);
 

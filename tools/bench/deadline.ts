@@ -1,10 +1,10 @@
 /** Time to the fallback when DynamoDB hangs, against the budget (belplan timeout less margin). */
 import { performance } from 'node:perf_hooks';
-import { sha256Hex } from '../../lambda/access';
 import { DEFAULTS, parseConfig } from '../../lambda/config';
+import { sha256Hex } from '../../lambda/http/access';
 import { createDynamoClient } from '../../lambda/store/client';
 import { webhookStores } from '../../lambda/store/webhook-stores';
-import { createWebhookHandler } from '../../lambda/webhook';
+import { createWebhookHandler } from '../../lambda/webhook/handler';
 import { startFaultyDynamo } from '../../local/fault-dynamo';
 import { summarize } from '../stats';
 import { BENCH_TABLE, BENCH_TOKEN, type BenchContext, benchEvent } from './context';

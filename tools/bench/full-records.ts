@@ -4,10 +4,10 @@
  * the default profile answers them from the roster. The bench's "full record" rows call them.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CRM_DATA_LIMITS } from '../../lambda/caller-facts';
 import { DEFAULTS } from '../../lambda/config';
-import { normalizeCaller } from '../../lambda/numbers';
-import { CallerAdminStore } from '../../lambda/store/admin-store';
+import { CRM_DATA_LIMITS } from '../../lambda/domain/caller-facts';
+import { normalizeCaller } from '../../lambda/domain/numbers';
+import { CallerAdminStore } from '../../lambda/store/caller-store';
 import { DEMO_COMPANY } from '../../local/demo';
 import { BENCH_TABLE } from './context';
 

@@ -1,8 +1,8 @@
 /** `npm run callers -- import | get | put | delete | export`: caller facts by hand and in bulk. */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { FACT_FIELDS, factsOf, storableCallerKey, withAgentTime } from '../../lambda/caller-facts';
-import { displayNumber } from '../../lambda/numbers';
+import { FACT_FIELDS, factsOf, storableCallerKey, withAgentTime } from '../../lambda/domain/caller-facts';
+import { displayNumber } from '../../lambda/domain/numbers';
 import type { StoredCaller } from '../../lambda/store/items';
 import { CliError } from '../cli';
 import { decodeFile, ENCODINGS, type Encoding } from '../csv';

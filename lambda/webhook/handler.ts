@@ -3,22 +3,24 @@
  * load → decide → answer, within the deadline. The Lambda entry and `npm start` both build
  * their handler here.
  */
-import { authorize, requireCompany } from './access';
-import type { FunctionUrlHandler, PlainAnswer } from './adapter';
-import type { Roster } from './agents';
-import type { Config } from './config';
+
+import type { Config } from '../config';
+import type { Roster } from '../domain/availability';
+import { type CallerRecord, decide, needsRoster } from '../domain/decide';
+import { ValidationError } from '../domain/errors';
+import { type Caller, InvalidNumberError, maskCallerKey, normalizeCaller } from '../domain/numbers';
+import type { Profile } from '../domain/profiles';
+import { authorize, requireCompany } from '../http/access';
+import type { FunctionUrlHandler, PlainAnswer } from '../http/adapter';
+import { HttpError } from '../http/errors';
+import { functionUrlHandler, type Invocation } from '../http/frame';
+import { consoleSink, type FallbackCause, type LogSink, type RequestLog } from '../http/request-log';
+import type { CallRecorder, CallToRecord } from '../store/call-recorder';
+import { classifyStoreError } from '../store/errors';
+import type { RosterReader } from '../store/roster-reader';
 import { type Deadline, deadlineOf, withinDeadline } from './deadline';
-import { type CallerRecord, decide, needsRoster } from './decide';
-import { HttpError, ValidationError } from './errors';
-import { type Caller, InvalidNumberError, maskCallerKey, normalizeCaller } from './numbers';
 import { parseWebhook } from './parse';
-import type { Profile } from './profiles';
-import { consoleSink, type FallbackCause, type LogSink, type RequestLog } from './request-log';
 import { RosterCache } from './roster-cache';
-import { functionUrlHandler, type Invocation } from './skeleton';
-import type { CallRecorder, CallToRecord } from './store/call-recorder';
-import { classifyStoreError } from './store/errors';
-import type { RosterReader } from './store/roster-reader';
 
 /** What a webhook handler needs; tests and `npm start` pass their own. */
 export interface WebhookDeps {

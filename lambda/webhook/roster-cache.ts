@@ -6,10 +6,10 @@
  * A read that fails or is late never fails the call: the roster is then unknown, and every
  * agent counts as available.
  */
-import type { Roster } from './agents';
+import type { Roster } from '../domain/availability';
+import { classifyStoreError, type StoreFailure } from '../store/errors';
+import type { RosterReader } from '../store/roster-reader';
 import { type Deadline, withinDeadline } from './deadline';
-import { classifyStoreError, type StoreFailure } from './store/errors';
-import type { RosterReader } from './store/roster-reader';
 
 /** The roster a call decides with. */
 export interface RosterLookup {

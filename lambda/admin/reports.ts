@@ -7,11 +7,12 @@
  *   POST /handled    {"caller_number", "agent", "uuid", "com_id"?, "at"?}
  *   POST /notulist   the AI Notulist payload; only its `call` object is read
  */
-import { type AdminRoute, callerKeyIn, companyOf, json } from './admin-request';
-import { readJsonObject } from './body';
-import { agentToken, epochMs, text } from './caller-facts';
+
+import { agentToken, epochMs, text } from '../domain/caller-facts';
+import { maskCallerKey } from '../domain/numbers';
+import { readJsonObject } from '../http/body';
 import { readNotulist } from './notulist';
-import { maskCallerKey } from './numbers';
+import { type AdminRoute, callerKeyIn, companyOf, json } from './request';
 
 const MAX_UUID_CHARS = 128;
 

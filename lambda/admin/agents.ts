@@ -7,10 +7,11 @@
  *   PUT    /agents/{agent}     {"available": false, "until"?: ISO 8601 or epoch ms, "name"?}
  *   DELETE /agents/{agent}     forget the agent: available again
  */
-import { type AdminRoute, companyOf, iso, json } from './admin-request';
-import { type AgentStatus, availabilityOf } from './agents';
-import { readJsonObject } from './body';
-import { agentStatusOf, agentToken } from './caller-facts';
+
+import { type AgentStatus, availabilityOf } from '../domain/availability';
+import { agentStatusOf, agentToken } from '../domain/caller-facts';
+import { readJsonObject } from '../http/body';
+import { type AdminRoute, companyOf, iso, json } from './request';
 
 export const listAgents: AdminRoute = async (context, admin) => {
   const roster = await context.store.getRoster(companyOf(context, admin));

@@ -3,7 +3,7 @@
  * zone), epoch seconds or milliseconds, and the panel's `YYYY-MM-DD HH:mm:ss` or Dutch
  * `DD-MM-YYYY HH:mm:ss` in Europe/Amsterdam time. Pure.
  */
-import { ValidationError } from './errors';
+import { ValidationError } from '../domain/errors';
 
 /**
  * How far ahead of this server's clock a reported time may be. Clocks kept by NTP differ by

@@ -3,7 +3,7 @@
  * agents and a profile's rules give one answer token and the reason for it. Pure: `now` is
  * passed in.
  */
-import { availabilityOf, type Roster } from './agents';
+import { availabilityOf, type Roster } from './availability';
 import type { CallerKind } from './numbers';
 import { ANSWER_TOKEN, type Profile, placeholders, type Rule } from './profiles';
 

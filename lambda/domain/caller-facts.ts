@@ -3,8 +3,9 @@
  * admin API, `npm run callers`, an import): caller numbers, CRM facts, agents, times. Pure;
  * throws `ValidationError` naming the field.
  */
-import type { AgentStatus } from './agents';
-import { ValidationError } from './errors';
+
+import { ValidationError } from '../domain/errors';
+import type { AgentStatus } from './availability';
 import { InvalidNumberError, normalizeCaller } from './numbers';
 import { ANSWER_TOKEN, ATTRIBUTE_NAME, TAG } from './profiles';
 import { notAhead, timeOf } from './times';

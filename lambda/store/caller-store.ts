@@ -8,8 +8,9 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { AgentStatus } from '../agents';
-import { applyCrmData, type CallerFacts } from '../caller-facts';
+import type { AgentStatus } from '../domain/availability';
+import { applyCrmData, type CallerFacts } from '../domain/caller-facts';
+import type { HandledOutcome, HandledReport } from '../domain/handled-calls';
 import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
 import {
@@ -104,17 +105,6 @@ export interface RequestOptions {
 
 function sendOptions(options: RequestOptions): { abortSignal?: AbortSignal } {
   return options.signal ? { abortSignal: options.signal } : {};
-}
-
-/** Whether a handled-call report changed the record or was already known. */
-export type HandledOutcome = 'recorded' | 'duplicate' | 'older';
-
-/** A report that an agent handled a call of a caller. */
-export interface HandledReport {
-  agent: string;
-  /** What identifies the report (the call's uuid); a report delivered again counts once. */
-  uuid: string;
-  atMs: number;
 }
 
 /** The caller table as administration uses it. */

@@ -4,6 +4,7 @@
  * status). No framework: a few lines on the 2 s path.
  */
 import { performance } from 'node:perf_hooks';
+import { ValidationError } from '../domain/errors';
 import {
   type FunctionUrlHandler,
   type PlainAnswer,
@@ -11,7 +12,7 @@ import {
   toPlainRequest,
   toResult,
 } from './adapter';
-import { HttpError, ValidationError } from './errors';
+import { HttpError } from './errors';
 import type { LogSink, RequestLog } from './request-log';
 
 /** One invocation as a route sees it. */

@@ -2,10 +2,12 @@
  * The Callvoip Webhook app's request body (JSON, form or base64 of either) into a typed
  * call, with errors that say what was wrong and where. Pure.
  */
-import { COMPANY_ID } from './access';
-import type { PlainRequest } from './adapter';
-import { bodyText, isJsonType, mediaType, repeatedKeys } from './body';
-import { HttpError, methodNotAllowed, ValidationError } from './errors';
+
+import { ValidationError } from '../domain/errors';
+import { COMPANY_ID } from '../http/access';
+import type { PlainRequest } from '../http/adapter';
+import { bodyText, isJsonType, mediaType, repeatedKeys } from '../http/body';
+import { HttpError, methodNotAllowed } from '../http/errors';
 
 /** The fields the platform sends, all strings (see shared/callvoip-webhook-app.md). */
 export const CALL_FIELDS = [

@@ -1,30 +1,7 @@
 /**
- * The two kinds of refusal. Domain code throws `ValidationError` (what was wrong with which
- * field); only the HTTP layer (`skeleton.ts`) turns errors into status codes, in one place.
+ * Refusals of a request for what it is rather than what it says: method, size, type, route,
+ * access. Only the handler frame (`frame.ts`) turns errors into status codes, in one place.
  */
-
-/**
- * Input that breaks a rule of the domain: a caller number, a fact, a time, a body field.
- * `field` names where the problem is, when one field is to blame.
- *
- * @example throw new ValidationError('openInvoices', 'must be a whole number from 0')
- *          // HTTP: 400 "field openInvoices must be a whole number from 0"
- *          // CSV:  "line 7: openInvoices must be a whole number from 0"
- */
-export class ValidationError extends Error {
-  override name = 'ValidationError';
-  constructor(
-    readonly field: string | undefined,
-    readonly problem: string,
-  ) {
-    super(field === undefined ? problem : `field ${field} ${problem}`);
-  }
-
-  /** The problem as a file importer words it: the column name instead of "field". */
-  get columnMessage(): string {
-    return this.field === undefined ? this.problem : `${this.field} ${this.problem}`;
-  }
-}
 
 /** The status codes a route refuses with, and the reason each logs unless told another. */
 const REASONS = {

@@ -6,17 +6,18 @@
  * The company comes from `?com_id=` (or the body's `com_id`), and the token must open it.
  * The routes are in admin-callers.ts, admin-reports.ts and admin-agents.ts.
  */
-import { authorize, type TokenPlace } from './access';
-import type { FunctionUrlHandler, PlainAnswer } from './adapter';
-import { deleteAgent, getAgent, listAgents, putAgent } from './admin-agents';
-import { deleteCaller, explainRoute, getCaller, putCaller } from './admin-callers';
-import { handled, notulist } from './admin-reports';
-import { type AdminContext, type AdminRoute, decodePath, json } from './admin-request';
-import type { Config } from './config';
-import { HttpError, methodNotAllowed } from './errors';
-import { consoleSink, type LogSink } from './request-log';
-import { functionUrlHandler, type Invocation } from './skeleton';
-import type { CallerAdminStore } from './store/admin-store';
+
+import type { Config } from '../config';
+import { authorize, type TokenPlace } from '../http/access';
+import type { FunctionUrlHandler, PlainAnswer } from '../http/adapter';
+import { HttpError, methodNotAllowed } from '../http/errors';
+import { functionUrlHandler, type Invocation } from '../http/frame';
+import { consoleSink, type LogSink } from '../http/request-log';
+import type { CallerAdminStore } from '../store/caller-store';
+import { deleteAgent, getAgent, listAgents, putAgent } from './agents';
+import { deleteCaller, explainRoute, getCaller, putCaller } from './callers';
+import { handled, notulist } from './reports';
+import { type AdminContext, type AdminRoute, decodePath, json } from './request';
 
 /** What the admin handler needs. */
 export interface AdminDeps {

@@ -2,14 +2,15 @@
  * What every admin route shares: the request with its token's grant, the company it names
  * (which the token must open), caller numbers from a path or a body, JSON answers.
  */
-import { COMPANY_ID, requireCompany, type TokenGrant } from './access';
-import type { PlainAnswer, PlainRequest } from './adapter';
-import { storableCallerKey } from './caller-facts';
-import type { Config } from './config';
-import { ValidationError } from './errors';
-import { maskCallerKey } from './numbers';
-import type { RequestLog } from './request-log';
-import type { CallerAdminStore } from './store/admin-store';
+
+import type { Config } from '../config';
+import { storableCallerKey } from '../domain/caller-facts';
+import { ValidationError } from '../domain/errors';
+import { maskCallerKey } from '../domain/numbers';
+import { COMPANY_ID, requireCompany, type TokenGrant } from '../http/access';
+import type { PlainAnswer, PlainRequest } from '../http/adapter';
+import type { RequestLog } from '../http/request-log';
+import type { CallerAdminStore } from '../store/caller-store';
 
 /** What the admin routes work with. */
 export interface AdminContext {

@@ -2,7 +2,7 @@
  * The one structured log line per request. Lambda's JSON log format nests a single object
  * passed to `console.log` under `message`; the stack's metric filters read its fields there.
  */
-import type { StoreFailure } from './store/errors';
+import type { StoreFailure } from '../store/errors';
 
 /** Why the profile's fallback was answered instead of a decision on the caller's record. */
 export type FallbackCause = StoreFailure | 'kill-switch';

@@ -4,11 +4,10 @@
  * (`title`, `overview`, `notes`, `outcomes`) is personal data this product has no use for:
  * it is never read, stored or logged. Pure.
  */
-import { ValidationError } from './errors';
-import { type Caller, displayNumber, InvalidNumberError, normalizeCaller } from './numbers';
-import { ANSWER_TOKEN } from './profiles';
-import type { HandledReport } from './store/admin-store';
-import { callTime } from './times';
+import { ValidationError } from '../domain/errors';
+import { callReportId, colleagueOf, type HandledReport } from '../domain/handled-calls';
+import { type Caller, InvalidNumberError, normalizeCaller } from '../domain/numbers';
+import { callTime } from '../domain/times';
 
 /** What a notulist payload means for the caller table. */
 export type NotulistOutcome =
@@ -45,35 +44,10 @@ export function readNotulist(
   };
 }
 
-/**
- * What identifies a handled call wherever it is learned from (notulist, CDR report): the
- * caller, the colleague and the time. Delivered twice, it is recorded once.
- */
-export function callReportId(callerKey: string, agent: string, atMs: number): string {
-  return `call:${callerKey}:${agent}:${atMs}`;
-}
-
 function callerOf(value: unknown, defaultCountryCode: string): Caller | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   try {
     return normalizeCaller(String(value), defaultCountryCode);
-  } catch (error) {
-    if (error instanceof InvalidNumberError) return undefined;
-    throw error;
-  }
-}
-
-/**
- * The colleague a call went to, as answers insert agents: an extension (`1003`) or a SIP
- * account (`sip:alice`). An external number or nothing is no colleague.
- */
-export function colleagueOf(value: unknown, defaultCountryCode: string): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  try {
-    const caller = normalizeCaller(String(value), defaultCountryCode);
-    if (caller.kind !== 'internal') return undefined;
-    const agent = displayNumber(caller.key);
-    return ANSWER_TOKEN.test(agent) ? agent : undefined;
   } catch (error) {
     if (error instanceof InvalidNumberError) return undefined;
     throw error;

@@ -8,15 +8,16 @@
  *   DELETE /callers/{number}         erases everything held about the caller
  *   GET    /callers/{number}/route   ?profile=: the answer now, without recording a call
  */
-import { type AdminRoute, callerKeyIn, companyOf, iso, json } from './admin-request';
-import { availabilityOf, type Roster } from './agents';
-import { readJsonObject } from './body';
-import { factsOf, withAgentTime } from './caller-facts';
-import { decide, insertedValue } from './decide';
-import { HttpError } from './errors';
-import { kindOfKey } from './numbers';
-import { placeholders } from './profiles';
-import type { StoredCaller } from './store/items';
+
+import { availabilityOf, type Roster } from '../domain/availability';
+import { factsOf, withAgentTime } from '../domain/caller-facts';
+import { decide, insertedValue } from '../domain/decide';
+import { kindOfKey } from '../domain/numbers';
+import { placeholders } from '../domain/profiles';
+import { readJsonObject } from '../http/body';
+import { HttpError } from '../http/errors';
+import type { StoredCaller } from '../store/items';
+import { type AdminRoute, callerKeyIn, companyOf, iso, json } from './request';
 
 export const getCaller: AdminRoute = async (context, admin) => {
   const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');

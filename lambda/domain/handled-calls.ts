@@ -1,0 +1,42 @@
+/**
+ * Who answered a call, wherever it is learned from (a CRM's `/handled`, the AI Notulist, the
+ * CDR report): the report, what identifies it, and the colleague it names. Pure.
+ */
+import { displayNumber, InvalidNumberError, normalizeCaller } from './numbers';
+import { ANSWER_TOKEN } from './profiles';
+
+/** Whether a handled-call report changed the record or was already known. */
+export type HandledOutcome = 'recorded' | 'duplicate' | 'older';
+
+/** A report that an agent handled a call of a caller. */
+export interface HandledReport {
+  agent: string;
+  /** What identifies the report (the call's uuid); a report delivered again counts once. */
+  uuid: string;
+  atMs: number;
+}
+
+/**
+ * What identifies a handled call wherever it is learned from (notulist, CDR report): the
+ * caller, the colleague and the time. Delivered twice, it is recorded once.
+ */
+export function callReportId(callerKey: string, agent: string, atMs: number): string {
+  return `call:${callerKey}:${agent}:${atMs}`;
+}
+
+/**
+ * The colleague a call went to, as answers insert agents: an extension (`1003`) or a SIP
+ * account (`sip:alice`). An external number or nothing is no colleague.
+ */
+export function colleagueOf(value: unknown, defaultCountryCode: string): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  try {
+    const caller = normalizeCaller(String(value), defaultCountryCode);
+    if (caller.kind !== 'internal') return undefined;
+    const agent = displayNumber(caller.key);
+    return ANSWER_TOKEN.test(agent) ? agent : undefined;
+  } catch (error) {
+    if (error instanceof InvalidNumberError) return undefined;
+    throw error;
+  }
+}
