@@ -5,7 +5,8 @@
  * the function keys on through `parseConfig`. `DEFAULTS` is the one place of every default.
  */
 
-import { DEFAULT_PROFILES_JSON, ProfileConfigError, type Profiles, parseProfiles } from './domain/profiles';
+import { ProfileConfigError } from './domain/errors';
+import { type Profiles, parseProfiles, SHIPPED_PROFILES } from './domain/profiles';
 import { COMPANY_ID, type SourceAllowlist, sourceAllowlist, type TokenGrant } from './http/access';
 
 /** Every default of the function's settings; `npm start`, the tools and the bench read them here. */
@@ -306,7 +307,7 @@ function cidrs(env: Environment): SourceAllowlist {
 
 function profiles(env: Environment): Profiles {
   const text = env.PROFILES;
-  if (!text) return parseProfiles(DEFAULT_PROFILES_JSON);
+  if (!text) return parseProfiles(SHIPPED_PROFILES);
   let json: unknown;
   try {
     json = JSON.parse(text);

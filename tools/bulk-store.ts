@@ -15,8 +15,8 @@ import type { RequestOptions } from '../lambda/store/caller-store';
 import { isConditionFailure } from '../lambda/store/errors';
 import {
   CALLER_TABLE,
-  callerKey,
-  callerKeyOf,
+  callerItemKey,
+  callerKeyOfItem,
   expiresAtSeconds,
   type Item,
   isCallerOf,
@@ -48,7 +48,7 @@ export class BulkCallerStore {
   ): Promise<Map<string, StoredCaller>> {
     if (keys.length > BATCH_GET_KEYS) throw new RangeError(`at most ${BATCH_GET_KEYS} keys at a time`);
     const found = new Map<string, StoredCaller>();
-    let pending: Item[] = keys.map((key) => callerKey(comId, key));
+    let pending: Item[] = keys.map((key) => callerItemKey(comId, key));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await backOff(attempt);
       const result = await this.client.send(
@@ -59,7 +59,7 @@ export class BulkCallerStore {
       );
       for (const item of result.Responses?.[this.table.tableName] ?? []) {
         if (isExpired(item, nowMs)) continue;
-        const caller = toStoredCaller(item, comId, callerKeyOf(item, comId));
+        const caller = toStoredCaller(item, comId, callerKeyOfItem(item, comId));
         found.set(caller.callerKey, caller);
       }
       pending = result.UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
@@ -80,7 +80,7 @@ export class BulkCallerStore {
     options: RequestOptions = {},
   ): Promise<boolean> {
     const item: Item = {
-      ...callerKey(comId, key),
+      ...callerItemKey(comId, key),
       comId: { S: comId },
       [CALLER_TABLE.ttlAttribute]: { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
     };
@@ -130,7 +130,7 @@ export class BulkCallerStore {
       );
       for (const item of page.Items ?? []) {
         if (isExpired(item, nowMs) || !isCallerOf(item, comId)) continue;
-        yield toStoredCaller(item, comId, callerKeyOf(item, comId));
+        yield toStoredCaller(item, comId, callerKeyOfItem(item, comId));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

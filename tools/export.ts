@@ -3,22 +3,13 @@
  * nothing (every row unchanged). Tags are one `|`-separated column, each attribute a column
  * `attributes.<name>`. Cells a spreadsheet would run as a formula are neutralised.
  */
+import { FACT_NAMES, shownFact } from '../lambda/domain/facts';
 import { displayNumber } from '../lambda/domain/numbers';
 import type { StoredCaller } from '../lambda/store/items';
 import { csvLine } from './csv';
 
 /** The columns every export has, in order; attribute columns follow. */
-export const EXPORT_COLUMNS = [
-  'number',
-  'openInvoices',
-  'ticketAgent',
-  'lastAgent',
-  'lastAgentAt',
-  'name',
-  'calls',
-  'lastCallAt',
-  'tags',
-] as const;
+export const EXPORT_COLUMNS = ['number', ...FACT_NAMES, 'calls', 'lastCallAt', 'tags'] as const;
 
 /** The lines of an export of these callers: the header, then one line each. Times are ISO 8601 in UTC. */
 export function exportLines(callers: readonly StoredCaller[]): string[] {
@@ -28,11 +19,7 @@ export function exportLines(callers: readonly StoredCaller[]): string[] {
   const rows = callers.map((caller) =>
     csvLine([
       displayNumber(caller.callerKey),
-      caller.openInvoices,
-      caller.ticketAgent,
-      caller.lastAgent,
-      iso(caller.lastAgentAt),
-      caller.name,
+      ...FACT_NAMES.map((name) => shownFact(caller, name)),
       caller.calls,
       iso(caller.lastCallAt),
       caller.tags?.join('|'),

@@ -5,6 +5,7 @@
  */
 import { attributeName, type CallerFacts, factsOf } from '../lambda/domain/caller-facts';
 import { ValidationError } from '../lambda/domain/errors';
+import { FACT_NAMES, FACTS, type FactName } from '../lambda/domain/facts';
 import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
 import { ImportFileError, readCsv, restored } from './csv';
 
@@ -31,24 +32,14 @@ export interface ImportPlan {
   ignoredColumns: string[];
 }
 
-/** Header names (lower case) → the field they fill. */
+/** Header names (lower case) → the field they fill: the number, or a fact by its name or another. */
 const COLUMNS = new Map<string, string>([
-  ['number', 'number'],
-  ['phone', 'number'],
-  ['phonenumber', 'number'],
-  ['caller_number', 'number'],
-  ['telefoon', 'number'],
-  ['telefoonnummer', 'number'],
-  ['openinvoices', 'openInvoices'],
-  ['open_invoices', 'openInvoices'],
-  ['ticketagent', 'ticketAgent'],
-  ['ticket_agent', 'ticketAgent'],
-  ['lastagent', 'lastAgent'],
-  ['last_agent', 'lastAgent'],
-  ['lastagentat', 'lastAgentAt'],
-  ['last_agent_at', 'lastAgentAt'],
-  ['name', 'name'],
-  ['naam', 'name'],
+  ...['number', 'phone', 'phonenumber', 'caller_number', 'telefoon', 'telefoonnummer'].map(
+    (header) => [header, 'number'] as const,
+  ),
+  ...FACT_NAMES.flatMap((name) =>
+    [name.toLowerCase(), ...FACTS[name].columns].map((header) => [header, name] as const),
+  ),
   ['tags', 'tags'],
 ]);
 
@@ -188,11 +179,10 @@ function jsonLines(text: string): RawRecords {
   return { rows, ignoredColumns: [...ignored] };
 }
 
-/** A JSON value as the facts expect it: a number as a number's text, a count given as digits as a count. */
+/** A JSON value as the facts expect it: a number as a number's text, tags also as one text. */
 function jsonField(column: string, value: unknown): unknown {
   if (column === 'number' && typeof value === 'number') return String(value);
   if (column === 'tags' && typeof value === 'string') return value.split(/[|\s]+/).filter(Boolean);
-  if (column === 'openInvoices' && typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   return value;
 }
 
@@ -234,9 +224,8 @@ function csvRecords(text: string, attributeNames: string[]): RawRecords {
       const value = csvField(column, restored(cells[index] ?? ''));
       const attribute = ATTRIBUTE_COLUMN.exec(column)?.[1];
       if (attribute) fields.attributes = { ...(fields.attributes as object), [attribute]: value };
-      else fields[column] = value;
+      else if (value !== undefined) fields[column] = value;
     });
-    if (fields.lastAgentAt === null) delete fields.lastAgentAt;
     rows.push({ line, fields });
   }
   return { rows, ignoredColumns };
@@ -258,12 +247,14 @@ function columnOf(header: string, attributeColumns: ReadonlyMap<string, string>)
   }
 }
 
-/** A CSV cell as the facts expect it: empty removes the fact; counts and times are read as numbers, tags as a list. */
+/**
+ * A CSV cell as the facts expect it: tags as a list; an empty cell removes its fact, except a
+ * fact that belongs to another (a last agent's time), which is then left out.
+ */
 function csvField(column: string, cell: string): unknown {
   if (column === 'number') return cell;
   if (column === 'tags') return cell.split(/[|\s]+/).filter(Boolean);
-  if (cell.trim() === '') return null;
-  if (column === 'openInvoices') return /^\d+$/.test(cell.trim()) ? Number(cell.trim()) : cell;
-  if (column === 'lastAgentAt') return /^\d+$/.test(cell.trim()) ? cell.trim() : Date.parse(cell) || cell;
-  return cell;
+  if (cell.trim() !== '') return cell;
+  const belongs = Object.hasOwn(FACTS, column) && 'with' in FACTS[column as FactName];
+  return belongs ? undefined : null;
 }

@@ -8,8 +8,8 @@
  *   DELETE /agents/{agent}     forget the agent: available again
  */
 
-import { type AgentStatus, availabilityOf } from '../domain/availability';
-import { agentStatusOf, agentToken } from '../domain/caller-facts';
+import { type AgentStatus, agentStatusOf, availabilityOf } from '../domain/availability';
+import { agentToken } from '../domain/caller-facts';
 import { readJsonObject } from '../http/body';
 import { type AdminRoute, companyOf, iso, json } from './request';
 

@@ -11,9 +11,10 @@
 
 import { availabilityOf, type Roster } from '../domain/availability';
 import { factsOf, withAgentTime } from '../domain/caller-facts';
-import { decide, insertedValue } from '../domain/decide';
+import { decide } from '../domain/decide';
+import { FACT_NAMES, shownFact } from '../domain/facts';
 import { kindOfKey } from '../domain/numbers';
-import { placeholders } from '../domain/profiles';
+import { insertedValue, placeholders } from '../domain/tokens';
 import { readJsonObject } from '../http/body';
 import { HttpError } from '../http/errors';
 import type { StoredCaller } from '../store/items';
@@ -94,14 +95,11 @@ function agentsOf(caller: StoredCaller | undefined, roster: Roster, fields: stri
 
 /** A caller as the API shows it: times as ISO text, the platform's call ids left out. */
 export function callerView(caller: StoredCaller): Record<string, unknown> {
+  const facts = FACT_NAMES.map((name) => [name, shownFact(caller, name)]);
   return {
     comId: caller.comId,
     number: caller.callerKey,
-    name: caller.name,
-    openInvoices: caller.openInvoices,
-    ticketAgent: caller.ticketAgent,
-    lastAgent: caller.lastAgent,
-    lastAgentAt: iso(caller.lastAgentAt),
+    ...Object.fromEntries(facts),
     tags: caller.tags,
     attributes: caller.attributes,
     calls: caller.calls,

@@ -8,8 +8,9 @@
  *   POST /notulist   the AI Notulist payload; only its `call` object is read
  */
 
-import { agentToken, epochMs, text } from '../domain/caller-facts';
+import { agentToken, text } from '../domain/caller-facts';
 import { maskCallerKey } from '../domain/numbers';
+import { epochMs } from '../domain/times';
 import { readJsonObject } from '../http/body';
 import { readNotulist } from './notulist';
 import { type AdminRoute, callerKeyIn, companyOf, json } from './request';

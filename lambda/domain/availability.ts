@@ -2,6 +2,12 @@
  * Agents and whether they can answer: a company's roster as an admin or an HR export keeps
  * it (the platform exposes no presence API). Pure: `nowMs` is passed in.
  */
+import { text } from './caller-facts';
+import { ValidationError } from './errors';
+import { timeOf } from './times';
+
+/** An agent's name, as people write it. */
+const MAX_NAME_CHARS = 128;
 
 /** What the roster says of one agent. */
 export interface AgentStatus {
@@ -30,4 +36,29 @@ export function availabilityOf(roster: Roster | undefined, agent: string, nowMs:
   if (!status || status.available) return { available: true };
   if (status.untilMs !== undefined && status.untilMs <= nowMs) return { available: true };
   return status.untilMs === undefined ? { available: false } : { available: false, untilMs: status.untilMs };
+}
+
+/** The fields of an agent's status in the roster. */
+const AGENT_FIELDS = ['com_id', 'available', 'until', 'name'];
+
+/**
+ * Validates a roster entry (`PUT /agents/{agent}`, `npm run callers -- agent`): `available`
+ * (required), `until` (ISO 8601 or epoch ms; only with `available: false`: the absence ends
+ * by itself), `name`.
+ */
+export function agentStatusOf(body: Record<string, unknown>): AgentStatus {
+  for (const key of Object.keys(body)) {
+    if (!AGENT_FIELDS.includes(key)) {
+      throw new ValidationError(undefined, `unknown field ${key}; known: ${AGENT_FIELDS.join(', ')}`);
+    }
+  }
+  if (typeof body.available !== 'boolean') throw new ValidationError('available', 'must be true or false');
+  const status: AgentStatus = { available: body.available };
+  if (body.until !== undefined && body.until !== null) {
+    if (body.available)
+      throw new ValidationError('until', 'goes only with available: false (an absence that ends)');
+    status.untilMs = timeOf(body.until, 'until');
+  }
+  if (body.name !== undefined && body.name !== null) status.name = text(body.name, 'name', MAX_NAME_CHARS);
+  return status;
 }

@@ -3,42 +3,52 @@
  * admin API, `npm run callers`, an import): caller numbers, CRM facts, agents, times. Pure;
  * throws `ValidationError` naming the field.
  */
-
-import { ValidationError } from '../domain/errors';
-import type { AgentStatus } from './availability';
+import { ValidationError } from './errors';
+import { FACT_NAMES, FACTS, type FactKind, type FactName, type FactValues } from './facts';
 import { InvalidNumberError, normalizeCaller } from './numbers';
-import { ANSWER_TOKEN, ATTRIBUTE_NAME, TAG } from './profiles';
 import { notAhead, timeOf } from './times';
+import { ANSWER_TOKEN, ATTRIBUTE_NAME, TAG } from './tokens';
 
 /** CRM facts about a caller; `null` removes a fact. */
-export interface CallerFacts {
-  openInvoices?: number | null;
-  ticketAgent?: string | null;
-  lastAgent?: string | null;
-  lastAgentAt?: number | null;
-  name?: string | null;
+export type CallerFacts = { [N in FactName]?: FactValues[N] | null } & {
   /** The caller's tags: all of them, or some added and some removed. */
   tags?: TagChange;
   /** Attributes to set; a `null` value removes one, `null` for all removes every one. Others stay. */
   attributes?: Record<string, string | null> | null;
-}
+};
 
 /** How a write changes a caller's tags. */
 export type TagChange = { set: string[] } | { add: string[]; remove: string[] };
 
-/** The fields a body of facts may hold (besides `com_id`). */
-export const FACT_FIELDS = ['openInvoices', 'ticketAgent', 'lastAgent', 'lastAgentAt', 'name'] as const;
-
 /** The limits that keep a caller's item small and the webhook's one request fast. */
 export const CRM_DATA_LIMITS = { tags: 20, tagChars: 32, attributes: 20, attributeValueChars: 64 } as const;
 
-const MAX_INVOICES = 1_000_000;
-const MAX_NAME_CHARS = 128;
-/** 2001-01-01: an earlier time is a unit error (seconds for milliseconds). */
-const EARLIEST_MS = 978_307_200_000;
+/** The fields a body of facts may hold. */
+const BODY_FIELDS = ['com_id', ...FACT_NAMES, 'tags', 'attributes'];
+const MAX_COUNT = 1_000_000;
+const MAX_TEXT_CHARS = 128;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-const CONTROL_CHARACTER = /[\u0000-\u001f]/;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const AGENT_TOKEN_RULE = 'an agent token such as an extension (1-64 of A-Z, a-z, 0-9 and _ . : + @ -)';
+
+/** How a value of each kind is read from a body, a CSV cell or a flag, with the field's name for errors. */
+const READERS: Record<FactKind, (value: unknown, field: string, nowMs: number) => number | string> = {
+  count(value, field) {
+    const count = typeof value === 'string' && /^\d{1,7}$/.test(value.trim()) ? Number(value) : value;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
+      throw new ValidationError(field, 'must be a whole number from 0, or null to remove it');
+    }
+    return count;
+  },
+  agent: (value, field) => {
+    if (typeof value !== 'string' || !ANSWER_TOKEN.test(value)) {
+      throw new ValidationError(field, `must be ${AGENT_TOKEN_RULE}, or null to remove it`);
+    }
+    return value;
+  },
+  text: (value, field) => text(value, field, MAX_TEXT_CHARS),
+  time: (value, field, nowMs) => notAhead(timeOf(value, field), field, nowMs),
+};
 
 /**
  * The caller key a number is stored under.
@@ -59,37 +69,33 @@ export function storableCallerKey(value: unknown, field: string, defaultCountryC
 }
 
 /**
- * Validates a body of CRM facts (`PUT /callers/{number}`, a CLI `put`, an import row).
- * A last agent's time is left out unless given: `withAgentTime` decides it at write time.
+ * Validates a body of CRM facts (`PUT /callers/{number}`, a CLI `put`, an import row). A
+ * count or a time may be given as text too (a CSV cell, a flag). A last agent's time is left
+ * out unless given: `withAgentTime` decides it at write time.
  */
 export function factsOf(body: Record<string, unknown>, nowMs: number): CallerFacts {
-  const known = ['com_id', ...FACT_FIELDS, 'tags', 'attributes'];
   for (const key of Object.keys(body)) {
-    if (!known.includes(key))
-      throw new ValidationError(undefined, `unknown field ${key}; known: ${known.join(', ')}`);
-  }
-  const facts: CallerFacts = {};
-  if (body.openInvoices !== undefined) {
-    const value = body.openInvoices;
-    if (
-      value !== null &&
-      (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_INVOICES)
-    ) {
-      throw new ValidationError('openInvoices', 'must be a whole number from 0, or null to remove it');
+    if (!BODY_FIELDS.includes(key)) {
+      throw new ValidationError(
+        undefined,
+        `unknown field ${key.slice(0, 40)}; known: ${BODY_FIELDS.join(', ')}`,
+      );
     }
-    facts.openInvoices = value;
   }
-  if (body.ticketAgent !== undefined) facts.ticketAgent = removableAgent(body.ticketAgent, 'ticketAgent');
-  if (body.lastAgent !== undefined) facts.lastAgent = removableAgent(body.lastAgent, 'lastAgent');
-  if (body.lastAgentAt !== undefined) {
-    if (typeof facts.lastAgent !== 'string') throw new ValidationError('lastAgentAt', 'needs lastAgent');
-    facts.lastAgentAt = epochMs(body.lastAgentAt, 'lastAgentAt', nowMs);
+  const facts: Record<string, unknown> = {};
+  for (const name of FACT_NAMES) {
+    const value = body[name];
+    if (value === undefined) continue;
+    const spec: { kind: FactKind; with?: string } = FACTS[name];
+    if (spec.with !== undefined && typeof facts[spec.with] !== 'string') {
+      throw new ValidationError(name, `needs ${spec.with}`);
+    }
+    facts[name] = value === null && spec.with === undefined ? null : READERS[spec.kind](value, name, nowMs);
   }
-  if (body.name !== undefined)
-    facts.name = body.name === null ? null : text(body.name, 'name', MAX_NAME_CHARS);
-  if (body.tags !== undefined) facts.tags = tagChange(body.tags);
-  if (body.attributes !== undefined) facts.attributes = attributeChanges(body.attributes);
-  return facts;
+  const crm: Pick<CallerFacts, 'tags' | 'attributes'> = {};
+  if (body.tags !== undefined) crm.tags = tagChange(body.tags);
+  if (body.attributes !== undefined) crm.attributes = attributeChanges(body.attributes);
+  return { ...(facts as CallerFacts), ...crm };
 }
 
 /**
@@ -219,55 +225,10 @@ export function agentToken(value: unknown, field: string): string {
   return value;
 }
 
-function removableAgent(value: unknown, field: string): string | null {
-  if (value === null) return null;
-  if (typeof value !== 'string' || !ANSWER_TOKEN.test(value)) {
-    throw new ValidationError(field, `must be ${AGENT_TOKEN_RULE}, or null to remove it`);
-  }
-  return value;
-}
-
 /** A string of 1 to `maxChars` characters, not only spaces. */
 export function text(value: unknown, field: string, maxChars: number): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > maxChars) {
     throw new ValidationError(field, `must be a string of 1 to ${maxChars} characters, not blank`);
   }
   return value;
-}
-
-/**
- * A time in epoch milliseconds (a number, or digits as text), from 2001 to at most
- * `MAX_CLOCK_SKEW_MS` ahead of `nowMs`.
- */
-export function epochMs(value: unknown, field: string, nowMs: number): number {
-  const ms = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < EARLIEST_MS) {
-    throw new ValidationError(field, 'must be epoch milliseconds (since 1970, not seconds)');
-  }
-  return notAhead(ms, field, nowMs);
-}
-
-/** The fields of an agent's status in the roster. */
-const AGENT_FIELDS = ['com_id', 'available', 'until', 'name'];
-
-/**
- * Validates a roster entry (`PUT /agents/{agent}`, `npm run callers -- agent`): `available`
- * (required), `until` (ISO 8601 or epoch ms; only with `available: false`: the absence ends
- * by itself), `name`.
- */
-export function agentStatusOf(body: Record<string, unknown>): AgentStatus {
-  for (const key of Object.keys(body)) {
-    if (!AGENT_FIELDS.includes(key)) {
-      throw new ValidationError(undefined, `unknown field ${key}; known: ${AGENT_FIELDS.join(', ')}`);
-    }
-  }
-  if (typeof body.available !== 'boolean') throw new ValidationError('available', 'must be true or false');
-  const status: AgentStatus = { available: body.available };
-  if (body.until !== undefined && body.until !== null) {
-    if (body.available)
-      throw new ValidationError('until', 'goes only with available: false (an absence that ends)');
-    status.untilMs = timeOf(body.until, 'until');
-  }
-  if (body.name !== undefined && body.name !== null) status.name = text(body.name, 'name', MAX_NAME_CHARS);
-  return status;
 }

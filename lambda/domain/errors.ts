@@ -25,3 +25,8 @@ export class ValidationError extends Error {
     return this.field === undefined ? this.problem : `${this.field} ${this.problem}`;
   }
 }
+
+/** A profile configuration that cannot be used; the message names the profile and rule. */
+export class ProfileConfigError extends Error {
+  override name = 'ProfileConfigError';
+}

@@ -3,7 +3,7 @@
  * CDR report): the report, what identifies it, and the colleague it names. Pure.
  */
 import { displayNumber, InvalidNumberError, normalizeCaller } from './numbers';
-import { ANSWER_TOKEN } from './profiles';
+import { ANSWER_TOKEN } from './tokens';
 
 /** Whether a handled-call report changed the record or was already known. */
 export type HandledOutcome = 'recorded' | 'duplicate' | 'older';

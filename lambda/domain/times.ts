@@ -15,8 +15,8 @@ export const MAX_CLOCK_SKEW_MS = 60_000;
 /** The platform's time zone: a time written without one is local time there. */
 export const PLATFORM_TIME_ZONE = 'Europe/Amsterdam';
 
-/** 2001-01-01, in ms and in s: earlier is not a time of a call. */
-const EARLIEST_MS = 978_307_200_000;
+/** 2001-01-01, in ms and in s: earlier is not a time of a call (seconds given for milliseconds). */
+export const EARLIEST_MS = 978_307_200_000;
 const EARLIEST_S = EARLIEST_MS / 1000;
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -120,4 +120,16 @@ function zoneOffsetMs(instantMs: number): number {
     part('second'),
   );
   return wall - Math.floor(instantMs / 1000) * 1000;
+}
+
+/**
+ * A time in epoch milliseconds (a number, or digits as text), from 2001 to at most
+ * `MAX_CLOCK_SKEW_MS` ahead of `nowMs`.
+ */
+export function epochMs(value: unknown, field: string, nowMs: number): number {
+  const ms = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < EARLIEST_MS) {
+    throw new ValidationError(field, 'must be epoch milliseconds (since 1970, not seconds)');
+  }
+  return notAhead(ms, field, nowMs);
 }

@@ -9,14 +9,14 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { CallerRecord } from '../domain/decide';
+import type { CallerRecord } from '../domain/facts';
 import { isConditionFailure } from './errors';
 import {
   CALL_SLOTS,
   CALLER_TABLE,
   callEntry,
   callEntryPrefix,
-  callerKey,
+  callerItemKey,
   EMPTY_SLOT,
   expiresAtSeconds,
   type Item,
@@ -103,7 +103,7 @@ export class DynamoCallRecorder implements CallRecorder {
     const result = await this.client.send(
       new GetItemCommand({
         TableName: this.table.tableName,
-        Key: callerKey(call.comId, call.callerKey),
+        Key: callerItemKey(call.comId, call.callerKey),
         ConsistentRead: true,
       }),
       { abortSignal: call.signal },
@@ -117,7 +117,7 @@ export class DynamoCallRecorder implements CallRecorder {
    */
   private async replaceExpired(expired: Item, call: CallToRecord): Promise<boolean> {
     const item: Item = {
-      ...callerKey(call.comId, call.callerKey),
+      ...callerItemKey(call.comId, call.callerKey),
       comId: { S: call.comId },
       calls: { N: '1' },
       lastCallAt: { N: String(call.nowMs) },
@@ -168,7 +168,7 @@ export function recordCallInput(
   const set = `SET ${shiftRegister(CALL_SLOTS, ':entry')}, lastCallAt = :now, expiresAt = :expires, comId = :comId`;
   return {
     TableName: table.tableName,
-    Key: callerKey(call.comId, call.callerKey),
+    Key: callerItemKey(call.comId, call.callerKey),
     UpdateExpression: `${set} ADD calls :one`,
     ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeValues: values,

@@ -17,16 +17,17 @@ import {
   AGENT_ATTRIBUTE_PREFIX,
   agentValue,
   CALLER_TABLE,
-  callerKey,
+  callerItemKey,
   EMPTY_SLOT,
   expiresAtSeconds,
+  factAttributes,
   type Item,
   isExpired,
   isRememberedReport,
   NOT_EXPIRED,
   nowSecondsValue,
   REPORT_SLOTS,
-  rosterKey,
+  rosterItemKey,
   type StoredCaller,
   shiftRegister,
   toRecord,
@@ -59,7 +60,12 @@ function unchangedSince(current: Item | undefined, version: number, nowMs: numbe
 }
 
 /** An UpdateItem of facts being built: SET and REMOVE actions, names and values. */
-function factUpdate(facts: CallerFacts, comId: string, nowMs: number, retentionDays: number) {
+function factUpdate(
+  facts: Omit<CallerFacts, 'tags' | 'attributes'>,
+  comId: string,
+  nowMs: number,
+  retentionDays: number,
+) {
   const set = ['expiresAt = :expires', 'comId = :comId'];
   const remove: string[] = [];
   const values: Item = {
@@ -76,13 +82,7 @@ function factUpdate(facts: CallerFacts, comId: string, nowMs: number, retentionD
       values[`:${name}`] = value;
     }
   };
-  for (const [name, value] of Object.entries(facts)) {
-    if (value === undefined) continue;
-    setOrRemove(
-      name,
-      value === null ? undefined : typeof value === 'number' ? { N: String(value) } : { S: value },
-    );
-  }
+  for (const [name, value] of factAttributes(facts)) setOrRemove(name, value);
   return {
     setOrRemove,
     input: (tableName: string, key: Item, condition: Condition) => ({
@@ -142,7 +142,7 @@ export class CallerAdminStore {
     const live = { expression: NOT_EXPIRED, values: nowSecondsValue(nowMs) };
     const send = () =>
       this.client.send(
-        new UpdateItemCommand(update.input(this.table.tableName, callerKey(comId, key), live)),
+        new UpdateItemCommand(update.input(this.table.tableName, callerItemKey(comId, key), live)),
         sendOptions(options),
       );
     const result = await this.writeLive(comId, key, nowMs, options, send);
@@ -166,14 +166,7 @@ export class CallerAdminStore {
       }
       const crm = applyCrmData(current ? toRecord(current) : {}, { tags, attributes });
       const update = factUpdate(plain, comId, nowMs, this.table.retentionDays);
-      update.setOrRemove('tags', crm.tags.length > 0 ? { SS: crm.tags } : undefined);
-      const attributeMap = Object.fromEntries(
-        Object.entries(crm.attributes).map(([name, value]) => [name, { S: value }]),
-      );
-      update.setOrRemove(
-        'attributes',
-        Object.keys(attributeMap).length > 0 ? { M: attributeMap } : undefined,
-      );
+      for (const [name, value] of factAttributes({}, crm)) update.setOrRemove(name, value);
       const version = Number(current?.factsVersion?.N ?? 0);
       update.setOrRemove('factsVersion', { N: String(version + 1) });
       try {
@@ -181,7 +174,7 @@ export class CallerAdminStore {
           new UpdateItemCommand(
             update.input(
               this.table.tableName,
-              callerKey(comId, key),
+              callerItemKey(comId, key),
               unchangedSince(current, version, nowMs),
             ),
           ),
@@ -207,7 +200,7 @@ export class CallerAdminStore {
   ): Promise<HandledOutcome> {
     const command = new UpdateItemCommand({
       TableName: this.table.tableName,
-      Key: callerKey(comId, key),
+      Key: callerItemKey(comId, key),
       UpdateExpression: `SET ${shiftRegister(REPORT_SLOTS, ':id')}, lastAgent = :agent, lastAgentAt = :at, expiresAt = :expires, comId = :comId`,
       ConditionExpression: `${NOT_EXPIRED} AND NOT (${REPORT_SLOTS.map((slot) => `${slot} = :id`).join(' OR ')}) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)`,
       ExpressionAttributeValues: {
@@ -233,7 +226,11 @@ export class CallerAdminStore {
   /** The company's roster: every agent it told us about. */
   async getRoster(comId: string): Promise<Map<string, AgentStatus>> {
     const result = await this.client.send(
-      new GetItemCommand({ TableName: this.table.tableName, Key: rosterKey(comId), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.table.tableName,
+        Key: rosterItemKey(comId),
+        ConsistentRead: true,
+      }),
     );
     return toRoster(result.Item);
   }
@@ -243,7 +240,7 @@ export class CallerAdminStore {
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.table.tableName,
-        Key: rosterKey(comId),
+        Key: rosterItemKey(comId),
         UpdateExpression: 'SET #agent = :status, comId = :comId',
         ExpressionAttributeNames: { '#agent': `${AGENT_ATTRIBUTE_PREFIX}${agent}` },
         ExpressionAttributeValues: { ':status': agentValue(status, nowMs), ':comId': { S: comId } },
@@ -257,7 +254,7 @@ export class CallerAdminStore {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.table.tableName,
-          Key: rosterKey(comId),
+          Key: rosterItemKey(comId),
           UpdateExpression: 'REMOVE #agent',
           ConditionExpression: 'attribute_exists(#agent)',
           ExpressionAttributeNames: { '#agent': `${AGENT_ATTRIBUTE_PREFIX}${agent}` },
@@ -278,7 +275,7 @@ export class CallerAdminStore {
     const result = await this.client.send(
       new DeleteItemCommand({
         TableName: this.table.tableName,
-        Key: callerKey(comId, key),
+        Key: callerItemKey(comId, key),
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -289,7 +286,7 @@ export class CallerAdminStore {
     const result = await this.client.send(
       new GetItemCommand({
         TableName: this.table.tableName,
-        Key: callerKey(comId, key),
+        Key: callerItemKey(comId, key),
         ConsistentRead: true,
       }),
       sendOptions(options),
@@ -335,7 +332,7 @@ export class CallerAdminStore {
       await this.client.send(
         new DeleteItemCommand({
           TableName: this.table.tableName,
-          Key: callerKey(comId, key),
+          Key: callerItemKey(comId, key),
           ConditionExpression: 'expiresAt = :seen',
           ExpressionAttributeValues: { ':seen': expired.expiresAt ?? { N: '0' } },
         }),

@@ -5,7 +5,8 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AgentStatus } from '../domain/availability';
-import type { CallerRecord } from '../domain/decide';
+import type { CallerFacts } from '../domain/caller-facts';
+import { type CallerRecord, FACT_NAMES, isNumeric } from '../domain/facts';
 
 /** A DynamoDB item in the SDK's attribute-value form. */
 export type Item = Record<string, AttributeValue>;
@@ -30,37 +31,37 @@ export interface StoredCaller extends CallerRecord {
 }
 
 /** The partition key of a caller of a company. Caller keys hold no `#`, so keys of two companies never meet. */
-export function callerItemKey(comId: string, callerKey: string): string {
+export function callerPartitionKey(comId: string, callerKey: string): string {
   return `${comId}#${callerKey}`;
 }
 
 /** The key of a caller's item. */
-export function callerKey(comId: string, callerKey: string): Item {
-  return { [PK]: { S: callerItemKey(comId, callerKey) } };
+export function callerItemKey(comId: string, callerKey: string): Item {
+  return { [PK]: { S: callerPartitionKey(comId, callerKey) } };
 }
 
 /** The caller key of a company's item: its partition key after `<com_id>#`. */
-export function callerKeyOf(item: Item, comId: string): string {
-  return (item[PK]?.S ?? '').slice(callerItemKey(comId, '').length);
+export function callerKeyOfItem(item: Item, comId: string): string {
+  return (item[PK]?.S ?? '').slice(callerPartitionKey(comId, '').length);
 }
 
 /** Whether an item is a caller of `comId` (not its roster, nor of a company whose id starts the same). */
 export function isCallerOf(item: Item, comId: string): boolean {
   const pk = item[PK]?.S;
-  return (pk?.startsWith(callerItemKey(comId, '')) ?? false) && pk !== rosterItemKey(comId);
+  return (pk?.startsWith(callerPartitionKey(comId, '')) ?? false) && pk !== rosterPartitionKey(comId);
 }
 
 /**
  * The partition key of a company's roster: one item holding every agent the company told us
  * about, so the webhook reads it in one GetItem. No caller key is a bare word, so it meets none.
  */
-export function rosterItemKey(comId: string): string {
+export function rosterPartitionKey(comId: string): string {
   return `${comId}#agents`;
 }
 
 /** The key of a company's roster item. */
-export function rosterKey(comId: string): Item {
-  return { [PK]: { S: rosterItemKey(comId) } };
+export function rosterItemKey(comId: string): Item {
+  return { [PK]: { S: rosterPartitionKey(comId) } };
 }
 
 /** In the roster item, each agent is an attribute `agent:<agent>` holding a map. */
@@ -186,24 +187,46 @@ export function isRememberedReport(item: Item, reportId: string): boolean {
 /** What we hold about a caller, from their item. */
 export function toRecord(item: Item): CallerRecord {
   const record: CallerRecord = { calls: Number(item.calls?.N ?? 0) };
-  const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name]?.N));
-  const text = (name: string) => item[name]?.S;
-  record.lastCallAt = number('lastCallAt');
-  record.lastUuid = uuidIn(item.call0?.S);
-  record.openInvoices = number('openInvoices');
-  record.ticketAgent = text('ticketAgent');
-  record.lastAgent = text('lastAgent');
-  record.lastAgentAt = number('lastAgentAt');
-  record.name = text('name');
+  const lastCallAt = item.lastCallAt?.N;
+  if (lastCallAt !== undefined) record.lastCallAt = Number(lastCallAt);
+  const lastUuid = uuidIn(item.call0?.S);
+  if (lastUuid !== undefined) record.lastUuid = lastUuid;
+  const facts = record as unknown as Record<string, unknown>;
+  for (const name of FACT_NAMES) {
+    const value = isNumeric(name) ? item[name]?.N : item[name]?.S;
+    if (value !== undefined) facts[name] = isNumeric(name) ? Number(value) : value;
+  }
   if (item.tags?.SS?.length) record.tags = [...item.tags.SS].sort();
   const attributes = Object.entries(item.attributes?.M ?? {}).flatMap(([name, value]) =>
     value.S === undefined ? [] : [[name, value.S] as const],
   );
   if (attributes.length > 0) record.attributes = Object.fromEntries(attributes);
-  for (const key of Object.keys(record) as (keyof CallerRecord)[]) {
-    if (record[key] === undefined) delete record[key];
-  }
   return record;
+}
+
+/**
+ * The attribute values a write of facts sets (`undefined`: the write removes that attribute),
+ * tags and attributes given whole: the one conversion of facts to DynamoDB's form.
+ */
+export function factAttributes(
+  facts: Omit<CallerFacts, 'tags' | 'attributes'>,
+  crm?: { tags: string[]; attributes: Record<string, string> },
+): Map<string, AttributeValue | undefined> {
+  const values = new Map<string, AttributeValue | undefined>();
+  for (const name of FACT_NAMES) {
+    const value = facts[name];
+    if (value === undefined) continue;
+    values.set(
+      name,
+      value === null ? undefined : isNumeric(name) ? { N: String(value) } : { S: String(value) },
+    );
+  }
+  if (crm) {
+    values.set('tags', crm.tags.length > 0 ? { SS: crm.tags } : undefined);
+    const attributes = Object.entries(crm.attributes).map(([name, value]) => [name, { S: value }] as const);
+    values.set('attributes', attributes.length > 0 ? { M: Object.fromEntries(attributes) } : undefined);
+  }
+  return values;
 }
 
 /** A caller item as administration sees it. */

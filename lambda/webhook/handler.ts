@@ -6,8 +6,9 @@
 
 import type { Config } from '../config';
 import type { Roster } from '../domain/availability';
-import { type CallerRecord, decide, needsRoster } from '../domain/decide';
+import { decide, needsRoster } from '../domain/decide';
 import { ValidationError } from '../domain/errors';
+import type { CallerRecord } from '../domain/facts';
 import { type Caller, InvalidNumberError, maskCallerKey, normalizeCaller } from '../domain/numbers';
 import type { Profile } from '../domain/profiles';
 import { authorize, requireCompany } from '../http/access';

@@ -3,7 +3,7 @@
  * DynamoDB protocol: expired records, re-deliveries, racing writers, reports from the future.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { callerItemKey } from '../../lambda/store/items';
+import { callerPartitionKey } from '../../lambda/store/items';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody } from '../../local/events';
@@ -39,7 +39,7 @@ async function expiredCaller(): Promise<void> {
     new PutItemCommand({
       TableName: api.config.tableName,
       Item: {
-        pk: { S: callerItemKey(DEMO_COMPANY, CALLER) },
+        pk: { S: callerPartitionKey(DEMO_COMPANY, CALLER) },
         calls: { N: '7' },
         openInvoices: { N: '3' },
         expiresAt: { N: String(Math.floor(Date.now() / 1000) - 60) },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { callerItemKey } from '../../lambda/store/items';
+import { callerPartitionKey } from '../../lambda/store/items';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody } from '../../local/events';
@@ -185,7 +185,7 @@ describe('the webhook records', () => {
       new PutItemCommand({
         TableName: webhook.config.tableName,
         Item: {
-          pk: { S: callerItemKey(COMPANY, '31152026057') },
+          pk: { S: callerPartitionKey(COMPANY, '31152026057') },
           calls: { N: '7' },
           openInvoices: { N: '3' },
           expiresAt: { N: String(expiredAt) },

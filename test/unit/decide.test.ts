@@ -1,10 +1,11 @@
 import type { Roster } from '../../lambda/domain/availability';
-import { type CallerRecord, decide, needsRoster } from '../../lambda/domain/decide';
-import { DEFAULT_PROFILES_JSON, type Profile, parseProfiles } from '../../lambda/domain/profiles';
+import { decide, needsRoster } from '../../lambda/domain/decide';
+import type { CallerRecord } from '../../lambda/domain/facts';
+import { type Profile, parseProfiles, SHIPPED_PROFILES } from '../../lambda/domain/profiles';
 
 const DAY_MS = 86_400_000;
 const nowMs = Date.UTC(2026, 10, 28, 12);
-const defaultProfile = parseProfiles(DEFAULT_PROFILES_JSON).get('default') as Profile;
+const defaultProfile = parseProfiles(SHIPPED_PROFILES).get('default') as Profile;
 
 describe('decide with the shipped default profile', () => {
   it.each<[string, CallerRecord | undefined, string, string]>([
@@ -73,7 +74,7 @@ describe('decide with the shipped default profile', () => {
 
 describe('decide with custom rules', () => {
   const profile = parseProfiles({
-    default: DEFAULT_PROFILES_JSON.default,
+    default: SHIPPED_PROFILES.default,
     vip: {
       anonymous: 'hidden',
       fallback: 'queue',
@@ -207,7 +208,7 @@ describe('decide with agent availability', () => {
 
 describe('decide on tags and attributes', () => {
   const profiles = parseProfiles({
-    default: DEFAULT_PROFILES_JSON.default,
+    default: SHIPPED_PROFILES.default,
     crm: {
       rules: [
         { name: 'blocked', when: { hasTag: 'blocked' }, answer: 'announcement' },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_PROFILES_JSON, ProfileConfigError, parseProfiles } from '../../lambda/domain/profiles';
+import { ProfileConfigError } from '../../lambda/domain/errors';
+import { parseProfiles, SHIPPED_PROFILES } from '../../lambda/domain/profiles';
 import { COOKBOOK_PROFILES_FILE } from '../../local/demo';
 
 const rest = { name: 'rest', answer: 'default' };
@@ -9,18 +10,18 @@ describe('parseProfiles', () => {
   it('accepts the cookbook of profiles built from configuration only', () => {
     const cookbook = parseProfiles(JSON.parse(readFileSync(COOKBOOK_PROFILES_FILE, 'utf8')));
     expect([...cookbook.keys()]).toEqual(['default', 'vip', 'language', 'account-manager', 'blocked']);
-    expect(cookbook.get('default')).toEqual(parseProfiles(DEFAULT_PROFILES_JSON).get('default'));
+    expect(cookbook.get('default')).toEqual(parseProfiles(SHIPPED_PROFILES).get('default'));
   });
 
   it('accepts the shipped profiles', () => {
-    const profile = parseProfiles(DEFAULT_PROFILES_JSON).get('default');
+    const profile = parseProfiles(SHIPPED_PROFILES).get('default');
     expect(profile?.rules.map((rule) => rule.name)).toEqual([
       'unpaid-invoices',
       'open-ticket',
       'recent-agent',
       'otherwise',
     ]);
-    expect(profile?.rules[2]?.when.lastAgentWithinMs).toBe(30 * 86_400_000);
+    expect(profile?.rules[2]?.when.lastAgentWithin).toBe(30 * 86_400_000);
   });
 
   it.each<[string, unknown, string]>([

@@ -1,7 +1,7 @@
 /** `npm run callers -- agent AGENT --unavailable | --available` and `agents`: the roster. */
 import type { Command } from 'commander';
-import { availabilityOf } from '../../lambda/domain/availability';
-import { agentStatusOf, agentToken } from '../../lambda/domain/caller-facts';
+import { agentStatusOf, availabilityOf } from '../../lambda/domain/availability';
+import { agentToken } from '../../lambda/domain/caller-facts';
 import { CliError } from '../cli';
 import { type CallerTables, withTables } from '../tables';
 

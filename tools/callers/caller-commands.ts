@@ -1,7 +1,8 @@
 /** `npm run callers -- import | get | put | delete | export`: caller facts by hand and in bulk. */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { FACT_FIELDS, factsOf, storableCallerKey, withAgentTime } from '../../lambda/domain/caller-facts';
+import { factsOf, storableCallerKey, withAgentTime } from '../../lambda/domain/caller-facts';
+import { FACT_NAMES, FACTS, type FactName } from '../../lambda/domain/facts';
 import { displayNumber } from '../../lambda/domain/numbers';
 import type { StoredCaller } from '../../lambda/store/items';
 import { CliError } from '../cli';
@@ -11,18 +12,10 @@ import { planImport } from '../import';
 import { runImport } from '../import-writer';
 import { type CallerTables, withTables } from '../tables';
 
-type FactFlags = Partial<Record<(typeof FACT_FIELDS)[number], string>> & {
+type FactFlags = Partial<Record<FactName, string>> & {
   tag?: string[];
   untag?: string[];
   attribute?: string[];
-};
-
-const FACT_HELP: Record<(typeof FACT_FIELDS)[number], string> = {
-  openInvoices: 'unpaid invoices (a whole number)',
-  ticketAgent: 'the agent of an open ticket, e.g. 1003',
-  lastAgent: 'the agent who last spoke to the caller',
-  lastAgentAt: 'when (epoch ms or ISO 8601; default: now)',
-  name: "the caller's name",
 };
 
 /** Adds the caller commands to `cli`. */
@@ -46,7 +39,7 @@ export function registerCallerCommands(cli: Command): void {
   const put = cli
     .command('put <number>')
     .description('set facts of a caller; an empty value removes the fact');
-  for (const field of FACT_FIELDS) put.option(`--${field} <value>`, FACT_HELP[field]);
+  for (const name of FACT_NAMES) put.option(`--${name} <value>`, FACTS[name].help);
   put
     .option('--tag <tag>', 'add a tag (repeat for more)', collect, [])
     .option('--untag <tag>', 'remove a tag (repeat for more)', collect, [])
@@ -109,19 +102,15 @@ async function getCaller(tables: CallerTables, number: string): Promise<void> {
 
 async function putCaller(tables: CallerTables, number: string, flags: FactFlags): Promise<void> {
   const body: Record<string, unknown> = {};
-  for (const field of FACT_FIELDS) {
-    const value = flags[field];
-    if (value === undefined) continue;
-    body[field] = value === '' ? null : field === 'openInvoices' ? Number(value) : value;
-  }
-  if (typeof body.lastAgentAt === 'string' && !/^\d+$/.test(body.lastAgentAt)) {
-    body.lastAgentAt = Date.parse(body.lastAgentAt) || body.lastAgentAt;
+  for (const name of FACT_NAMES) {
+    const value = flags[name];
+    if (value !== undefined) body[name] = value === '' ? null : value;
   }
   if (flags.tag?.length || flags.untag?.length)
     body.tags = { add: flags.tag ?? [], remove: flags.untag ?? [] };
   if (flags.attribute?.length) body.attributes = Object.fromEntries(flags.attribute.map(attributeFlag));
   if (Object.keys(body).length === 0) {
-    const options = [...FACT_FIELDS, 'tag', 'untag', 'attribute'].map((field) => `--${field}`);
+    const options = [...FACT_NAMES, 'tag', 'untag', 'attribute'].map((field) => `--${field}`);
     throw new CliError(`put needs at least one of ${options.join(', ')}`);
   }
   const nowMs = Date.now();
