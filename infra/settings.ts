@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROJECT_ROOT } from '../bundle/options';
-import { type Config, ConfigError, describeProblem, parseConfig } from '../lambda/config';
+import { type Config, ConfigError, describeProblem, ProblemCollector, parseConfig } from '../lambda/config';
 
 /** A context value that cannot be used; the message names the key, the value and what would be right. */
 export class SettingsError extends Error {
@@ -123,20 +123,9 @@ export const WEBHOOK_TOKEN_MISSING =
   'webhookTokenSha256 is not set: run `npm run token`, put the token in the belplan URL and deploy with ' +
   '`npx cdk deploy -c webhookTokenSha256=<the printed SHA-256>`';
 
-/** Collects the problems of several reads, so one run names every bad key. */
-class Problems {
-  readonly list: string[] = [];
-
-  /** The value `read` gives, or `fallback` with its problem noted. */
-  check<T>(read: () => T, fallback: T): T {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof SettingsError)) throw error;
-      this.list.push(error.message);
-      return fallback;
-    }
-  }
+/** The problems of the settings: each a `SettingsError`'s message. */
+function settingsProblems(): ProblemCollector<string> {
+  return new ProblemCollector((error) => (error instanceof SettingsError ? error.message : undefined));
 }
 
 /**
@@ -147,12 +136,12 @@ class Problems {
  * @example readSettings(app.node.getAllContext())
  */
 export function readSettings(context: Context): Settings {
-  const problems = new Problems();
-  problems.list.push(...unknownKeys(context));
-  const functions = functionSettings(context, problems);
-  const infra = infraSettings(context, problems);
-  if (problems.list.length > 0 || !functions.webhook) {
-    const unique = [...new Set(problems.list.flatMap((problem) => problem.split('\n- ')))];
+  const collector = settingsProblems();
+  collector.problems.push(...unknownKeys(context));
+  const functions = functionSettings(context, collector);
+  const infra = infraSettings(context, collector);
+  if (collector.problems.length > 0 || !functions.webhook) {
+    const unique = [...new Set(collector.problems.flatMap((problem) => problem.split('\n- ')))];
     throw new SettingsError(`invalid deployment settings (CDK context):\n- ${unique.join('\n- ')}`);
   }
   const digests = context.webhookTokenSha256;
@@ -161,11 +150,11 @@ export function readSettings(context: Context): Settings {
 }
 
 /** The functions' environments, validated by the functions' own `parseConfig`. */
-function functionSettings(context: Context, problems: Problems) {
-  const webhookEnvironment = problems.check(() => environmentOf(context, WEBHOOK_SETTINGS), {});
-  const adminEnvironment = problems.check(() => environmentOf(context, ADMIN_SETTINGS), {});
-  const webhook = problems.check(() => functionConfig(webhookEnvironment, WEBHOOK_SETTINGS), undefined);
-  problems.check(() => functionConfig(adminEnvironment, ADMIN_SETTINGS), undefined);
+function functionSettings(context: Context, collector: ProblemCollector<string>) {
+  const webhookEnvironment = collector.check(() => environmentOf(context, WEBHOOK_SETTINGS), {});
+  const adminEnvironment = collector.check(() => environmentOf(context, ADMIN_SETTINGS), {});
+  const webhook = collector.check(() => functionConfig(webhookEnvironment, WEBHOOK_SETTINGS), undefined);
+  collector.check(() => functionConfig(adminEnvironment, ADMIN_SETTINGS), undefined);
   // Apart, each function would accept a token that is also the other's; together they must not.
   const tokens = {
     webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
@@ -173,22 +162,22 @@ function functionSettings(context: Context, problems: Problems) {
     ingestTokenSha256: 'INGEST_TOKEN_SHA256',
     companyIds: 'COMPANY_IDS',
   } as const;
-  problems.check(() => functionConfig(environmentOf(context, tokens), tokens), undefined);
-  problems.check(() => fitsLambdaEnvironment('webhook', webhookEnvironment), undefined);
-  problems.check(() => fitsLambdaEnvironment('admin', adminEnvironment), undefined);
+  collector.check(() => functionConfig(environmentOf(context, tokens), tokens), undefined);
+  collector.check(() => fitsLambdaEnvironment('webhook', webhookEnvironment), undefined);
+  collector.check(() => fitsLambdaEnvironment('admin', adminEnvironment), undefined);
   return { webhook, webhookEnvironment, adminEnvironment };
 }
 
 /** The infrastructure's own knobs. */
-function infraSettings(context: Context, problems: Problems) {
-  const check = <T>(read: () => T, fallback: T) => problems.check(read, fallback);
+function infraSettings(context: Context, collector: ProblemCollector<string>) {
+  const check = <T>(read: () => T, fallback: T) => collector.check(read, fallback);
   const reservedConcurrency = check(
     () => integer(context, 'reservedConcurrency', 0, 1000),
     INFRA_DEFAULTS.reservedConcurrency,
   );
   const provisionedConcurrency = check(() => integer(context, 'provisionedConcurrency', 0, 1000), 0);
   if (reservedConcurrency > 0 && provisionedConcurrency > reservedConcurrency) {
-    problems.list.push(
+    collector.problems.push(
       `provisionedConcurrency (${provisionedConcurrency}) must not exceed reservedConcurrency (${reservedConcurrency})`,
     );
   }

@@ -94,6 +94,28 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Collects the problems of several reads, so that one run names every one of them.
+ * @example const problems = new ProblemCollector((e) => (e instanceof MyError ? e.message : undefined))
+ */
+export class ProblemCollector<P> {
+  readonly problems: P[] = [];
+  /** `problemOf` turns an error a read throws into a problem; any other error is thrown on. */
+  constructor(private readonly problemOf: (error: unknown) => P | undefined) {}
+
+  /** What `read` gives, or — its problem noted — `fallback`, which only lets the other reads run. */
+  check<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      const problem = this.problemOf(error);
+      if (problem === undefined) throw error;
+      this.problems.push(problem);
+      return fallback;
+    }
+  }
+}
+
 /** A problem of one key, thrown by the readers below and collected by `parseConfig`. */
 class KeyProblem extends Error {
   constructor(
@@ -109,17 +131,11 @@ class KeyProblem extends Error {
  * @throws ConfigError listing each bad key with what would be right.
  */
 export function parseConfig(env: Environment): Config {
-  const problems: ConfigProblem[] = [];
-  // A fallback only lets the other keys be checked too: any problem throws below.
-  const check = <T>(read: () => T, fallback: T): T => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof KeyProblem)) throw error;
-      problems.push({ key: error.key, message: error.message });
-      return fallback;
-    }
-  };
+  const collector = new ProblemCollector((error) =>
+    error instanceof KeyProblem ? { key: error.key, message: error.message } : undefined,
+  );
+  const check = <T>(read: () => T, fallback: T): T => collector.check(read, fallback);
+  const problems = collector.problems;
 
   // In the order of the documentation, so the problems read in that order.
   const tableName = check(() => required(env, 'TABLE_NAME', /^[A-Za-z0-9_.-]{3,255}$/), '');

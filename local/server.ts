@@ -1,14 +1,14 @@
 /**
  * A local Function URL: turns each HTTP request into the payload 2.0 event that AWS builds,
- * calls the real handler, and writes its result back. The admin API answers at its paths
- * (`/handled`, `/notulist`, `/agents…`, `/callers/…`), the webhook at every other, as their two
- * URLs do in AWS.
+ * calls the real handler, and writes its result back. The admin API answers at the paths of its route
+ * table (`lambda/admin/routes.ts`), the webhook at every other, as their two URLs do in AWS.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
+import { isAdminPath } from '../lambda/admin/routes';
 import type { FunctionUrlHandler } from '../lambda/http/adapter';
 import { mediaType } from '../lambda/http/body';
 
@@ -16,9 +16,6 @@ import { mediaType } from '../lambda/http/body';
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 // Function URLs pass these content types as text and base64-encode every other body.
 const TEXT_TYPES = /^(text\/.*|application\/(json|javascript|xml|.*\+json|.*\+xml))$/i;
-
-/** Paths of the admin API; every other path is the webhook's (its URL answers on any path). */
-const ADMIN_PATH = /^\/(handled|notulist|agents|callers)(\/|$)/;
 
 /** The handlers a local URL serves. */
 export interface Routes {
@@ -125,7 +122,7 @@ async function handle(routes: Routes, request: IncomingMessage, response: Server
     response.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
     return;
   }
-  const route = ADMIN_PATH.test(event.rawPath) ? routes.admin : routes.webhook;
+  const route = isAdminPath(event.rawPath) ? routes.admin : routes.webhook;
   try {
     writeResult(response, await route(event), event.requestContext.requestId);
   } catch {

@@ -22,6 +22,7 @@ import {
   isCallerOf,
   isExpired,
   type StoredCaller,
+  TTL,
   toStoredCaller,
 } from '../lambda/store/items';
 import { TOOL_RETRIES, withRetries } from './retry';
@@ -82,7 +83,7 @@ export class BulkCallerStore {
     const item: Item = {
       ...callerItemKey(comId, key),
       comId: { S: comId },
-      [CALLER_TABLE.ttlAttribute]: { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
+      [TTL]: { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
     };
     const { tags, attributes, ...plain } = facts;
     for (const [name, value] of Object.entries(plain)) {

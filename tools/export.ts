@@ -5,6 +5,7 @@
  */
 import { FACT_NAMES, shownFact } from '../lambda/domain/facts';
 import { displayNumber } from '../lambda/domain/numbers';
+import { isoTime } from '../lambda/domain/times';
 import type { StoredCaller } from '../lambda/store/items';
 import { csvLine } from './csv';
 
@@ -15,13 +16,12 @@ export const EXPORT_COLUMNS = ['number', ...FACT_NAMES, 'calls', 'lastCallAt', '
 export function exportLines(callers: readonly StoredCaller[]): string[] {
   const attributes = [...new Set(callers.flatMap((caller) => Object.keys(caller.attributes ?? {})))].sort();
   const header = csvLine([...EXPORT_COLUMNS, ...attributes.map((name) => `attributes.${name}`)]);
-  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
   const rows = callers.map((caller) =>
     csvLine([
       displayNumber(caller.callerKey),
       ...FACT_NAMES.map((name) => shownFact(caller, name)),
       caller.calls,
-      iso(caller.lastCallAt),
+      isoTime(caller.lastCallAt),
       caller.tags?.join('|'),
       ...attributes.map((name) => caller.attributes?.[name]),
     ]),

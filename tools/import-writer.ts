@@ -19,7 +19,8 @@ export interface ImportStores {
   admin: CallerAdminStore;
 }
 
-export interface ImportOptions {
+/** How an import writes: when, how many rows at once, how each request is retried, progress. */
+export interface WriteOptions {
   nowMs: number;
   /** Rows written at the same time. */
   concurrency?: number;
@@ -50,7 +51,7 @@ export async function runImport(
   plan: ImportPlan,
   stores: ImportStores,
   comId: string,
-  options: ImportOptions,
+  options: WriteOptions,
 ): Promise<ImportResult> {
   const writer = new RowWriter(stores, comId, options);
   const result: ImportResult = { ...plan, written: 0, unchanged: 0, failed: [], notAttempted: 0 };
@@ -75,7 +76,7 @@ class RowWriter {
   constructor(
     private readonly stores: ImportStores,
     private readonly comId: string,
-    private readonly options: ImportOptions,
+    private readonly options: WriteOptions,
   ) {
     this.retry = options.retry ?? TOOL_RETRIES;
   }

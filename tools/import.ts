@@ -46,8 +46,8 @@ const COLUMNS = new Map<string, string>([
 /** A header `attributes.<name>` is always read as that attribute (our export writes them so). */
 const ATTRIBUTE_COLUMN = /^attributes\.(.+)$/i;
 
-/** How a file is read besides its own header. */
-export interface ImportOptions {
+/** The columns a file is read from besides those its header names for itself. */
+export interface ImportColumns {
   /**
    * Columns to read as attributes: `accountManager` (the column of that name, case aside) or
    * `language=Taal` (the attribute language from the column Taal). Other columns stay ignored.
@@ -72,7 +72,7 @@ export function planImport(
   text: string,
   defaultCountryCode: string,
   nowMs: number,
-  options: ImportOptions = {},
+  options: ImportColumns = {},
 ): ImportPlan {
   const firstLine = text.split(/\r\n|\r|\n/).find((line) => line.trim() !== '') ?? '';
   const records = firstLine.trimStart().startsWith('{')

@@ -10,8 +10,9 @@
 
 import { type AgentStatus, agentStatusOf, availabilityOf } from '../domain/availability';
 import { agentToken } from '../domain/caller-facts';
+import { isoTime } from '../domain/times';
 import { readJsonObject } from '../http/body';
-import { type AdminRoute, companyOf, iso, json } from './request';
+import { type AdminRoute, companyOf, json } from './request';
 
 export const listAgents: AdminRoute = async (context, admin) => {
   const roster = await context.store.getRoster(companyOf(context, admin));
@@ -52,7 +53,7 @@ function agentView(agent: string, status: AgentStatus, nowMs: number) {
   return {
     agent,
     available: status.available,
-    until: iso(status.untilMs),
+    until: isoTime(status.untilMs),
     name: status.name,
     availableNow: availabilityOf(new Map([[agent, status]]), agent, nowMs).available,
   };

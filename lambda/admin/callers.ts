@@ -14,21 +14,22 @@ import { factsOf, withAgentTime } from '../domain/caller-facts';
 import { decide } from '../domain/decide';
 import { FACT_NAMES, shownFact } from '../domain/facts';
 import { kindOfKey } from '../domain/numbers';
+import { profileNamed } from '../domain/profiles';
+import { isoTime } from '../domain/times';
 import { insertedValue, placeholders } from '../domain/tokens';
 import { readJsonObject } from '../http/body';
-import { HttpError } from '../http/errors';
 import type { StoredCaller } from '../store/items';
-import { type AdminRoute, callerKeyIn, companyOf, iso, json } from './request';
+import { type AdminRoute, callerKeyLogged, companyOf, json } from './request';
 
 export const getCaller: AdminRoute = async (context, admin) => {
-  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const key = callerKeyLogged(context, admin, admin.params[0], 'number in the path');
   const caller = await context.store.getCaller(companyOf(context, admin), key, admin.nowMs);
   admin.entry.reason = caller ? 'get' : 'get:unknown';
   return caller ? json(200, callerView(caller)) : unknownCaller();
 };
 
 export const putCaller: AdminRoute = async (context, admin) => {
-  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const key = callerKeyLogged(context, admin, admin.params[0], 'number in the path');
   const body = readJsonObject(admin.request);
   const facts = withAgentTime(factsOf(body, admin.nowMs), admin.nowMs);
   const caller = await context.store.mergeFacts(companyOf(context, admin, body), key, facts, admin.nowMs);
@@ -37,7 +38,7 @@ export const putCaller: AdminRoute = async (context, admin) => {
 };
 
 export const deleteCaller: AdminRoute = async (context, admin) => {
-  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const key = callerKeyLogged(context, admin, admin.params[0], 'number in the path');
   const existed = await context.store.deleteCaller(companyOf(context, admin), key, admin.nowMs);
   admin.entry.reason = existed ? 'delete' : 'delete:unknown';
   return existed ? { status: 204, body: '' } : unknownCaller();
@@ -48,14 +49,10 @@ export const deleteCaller: AdminRoute = async (context, admin) => {
  * and roster as they are, without recording a call. Behind the admin token, so it shows the facts.
  */
 export const explainRoute: AdminRoute = async (context, admin) => {
-  const key = callerKeyIn(context, admin, admin.params[0], 'number in the path');
+  const key = callerKeyLogged(context, admin, admin.params[0], 'number in the path');
   const comId = companyOf(context, admin);
   const profileName = admin.request.query.profile || 'default';
-  const profile = context.config.profiles.get(profileName);
-  if (!profile) {
-    const known = [...context.config.profiles.keys()].join(', ');
-    throw new HttpError(400, `unknown profile "${profileName.slice(0, 32)}"; configured: ${known}`);
-  }
+  const profile = profileNamed(context.config.profiles, profileName);
   const [caller, roster] = await Promise.all([
     context.store.getCaller(comId, key, admin.nowMs),
     context.store.getRoster(comId),
@@ -89,7 +86,7 @@ function agentsOf(caller: StoredCaller | undefined, roster: Roster, fields: stri
   }
   return [...agents].map((agent) => {
     const availability = availabilityOf(roster, agent, nowMs);
-    return { agent, available: availability.available, until: iso(availability.untilMs) };
+    return { agent, available: availability.available, until: isoTime(availability.untilMs) };
   });
 }
 
@@ -103,8 +100,8 @@ export function callerView(caller: StoredCaller): Record<string, unknown> {
     tags: caller.tags,
     attributes: caller.attributes,
     calls: caller.calls,
-    lastCallAt: iso(caller.lastCallAt),
-    expiresAt: iso(caller.expiresAt * 1000),
+    lastCallAt: isoTime(caller.lastCallAt),
+    expiresAt: isoTime(caller.expiresAt * 1000),
   };
 }
 

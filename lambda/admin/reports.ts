@@ -13,14 +13,14 @@ import { maskCallerKey } from '../domain/numbers';
 import { epochMs } from '../domain/times';
 import { readJsonObject } from '../http/body';
 import { readNotulist } from './notulist';
-import { type AdminRoute, callerKeyIn, companyOf, json } from './request';
+import { type AdminRoute, callerKeyLogged, companyOf, json } from './request';
 
 const MAX_UUID_CHARS = 128;
 
 export const handled: AdminRoute = async (context, admin) => {
   const body = readJsonObject(admin.request);
   const comId = companyOf(context, admin, body);
-  const key = callerKeyIn(context, admin, body.caller_number, 'caller_number');
+  const key = callerKeyLogged(context, admin, body.caller_number, 'caller_number');
   const report = {
     agent: agentToken(body.agent, 'agent'),
     uuid: text(body.uuid, 'uuid', MAX_UUID_CHARS),

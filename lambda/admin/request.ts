@@ -4,7 +4,7 @@
  */
 
 import type { Config } from '../config';
-import { storableCallerKey } from '../domain/caller-facts';
+import { callerKeyOfNumber } from '../domain/caller-facts';
 import { ValidationError } from '../domain/errors';
 import { maskCallerKey } from '../domain/numbers';
 import { COMPANY_ID, requireCompany, type TokenGrant } from '../http/access';
@@ -54,13 +54,13 @@ export function companyOf(
 }
 
 /** The caller key of a number, masked into the log line. */
-export function callerKeyIn(
+export function callerKeyLogged(
   context: AdminContext,
   admin: AdminRequest,
   value: unknown,
   field: string,
 ): string {
-  const key = storableCallerKey(value, field, context.config.defaultCountryCode);
+  const key = callerKeyOfNumber(value, field, context.config.defaultCountryCode);
   admin.entry.caller = maskCallerKey(key);
   return key;
 }
@@ -77,9 +77,4 @@ export function decodePath(segment: string, field: string): string {
 /** A JSON answer. */
 export function json(status: number, body: unknown): PlainAnswer {
   return { status, body: JSON.stringify(body), contentType: 'application/json' };
-}
-
-/** ISO 8601 of a time, for answers. */
-export function iso(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
 }

@@ -4,7 +4,7 @@
  * token (a Bearer header) except `/notulist`, which takes only the ingest token (in the URL,
  * as the platform sends it); neither opens the webhook, nor the webhook token these.
  * The company comes from `?com_id=` (or the body's `com_id`), and the token must open it.
- * The routes are in admin-callers.ts, admin-reports.ts and admin-agents.ts.
+ * The routes are in callers.ts, reports.ts and agents.ts beside this file; `ROUTES` lists them.
  */
 
 import type { Config } from '../config';
@@ -27,33 +27,46 @@ export interface AdminDeps {
   now?: () => number;
 }
 
-/** A path, the token it takes, and its route per method. */
+type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+/** A path (`{name}` stands for one segment, passed to the route decoded), its token, its route per method. */
 interface PathRoutes {
-  path: RegExp;
+  path: string;
   token: 'admin' | 'ingest';
-  methods: Partial<Record<'GET' | 'PUT' | 'POST' | 'DELETE', AdminRoute>>;
+  methods: Partial<Record<Method, AdminRoute>>;
 }
 
-const ROUTES: PathRoutes[] = [
-  { path: /^\/handled$/, token: 'admin', methods: { POST: handled } },
-  { path: /^\/notulist$/, token: 'ingest', methods: { POST: notulist } },
-  { path: /^\/agents$/, token: 'admin', methods: { GET: listAgents } },
+/** Every route of the admin API: the one list the router, its errors and `npm start` read. */
+export const ROUTES: readonly PathRoutes[] = [
+  { path: '/handled', token: 'admin', methods: { POST: handled } },
+  { path: '/notulist', token: 'ingest', methods: { POST: notulist } },
+  { path: '/agents', token: 'admin', methods: { GET: listAgents } },
+  { path: '/agents/{agent}', token: 'admin', methods: { GET: getAgent, PUT: putAgent, DELETE: deleteAgent } },
   {
-    path: /^\/agents\/([^/]+)$/,
-    token: 'admin',
-    methods: { GET: getAgent, PUT: putAgent, DELETE: deleteAgent },
-  },
-  {
-    path: /^\/callers\/([^/]+)$/,
+    path: '/callers/{number}',
     token: 'admin',
     methods: { GET: getCaller, PUT: putCaller, DELETE: deleteCaller },
   },
-  { path: /^\/callers\/([^/]+)\/route$/, token: 'admin', methods: { GET: explainRoute } },
+  { path: '/callers/{number}/route', token: 'admin', methods: { GET: explainRoute } },
 ];
 
-const ROUTE_LIST =
-  'POST /handled, POST /notulist, GET /agents, GET PUT DELETE /agents/{agent}, ' +
-  'GET PUT DELETE /callers/{number}, GET /callers/{number}/route';
+const MATCHERS = ROUTES.map((routes) => ({
+  routes,
+  pattern: new RegExp(`^${routes.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+}));
+
+/** The routes as an error lists them: `POST /handled, GET PUT DELETE /agents/{agent}, …`. */
+const ROUTE_LIST = ROUTES.map((routes) => `${Object.keys(routes.methods).join(' ')} ${routes.path}`).join(
+  ', ',
+);
+
+/** The first segments of the admin API's paths: locally its URL shares a port with the webhook's. */
+const FIRST_SEGMENTS = new Set(ROUTES.map((routes) => routes.path.split('/')[1]));
+
+/** Whether a path is the admin API's (every other path of the local URL is the webhook's). */
+export function isAdminPath(path: string): boolean {
+  return FIRST_SEGMENTS.has(path.split('/')[1]);
+}
 
 /** Builds the Function URL handler of the admin API. */
 export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
@@ -82,13 +95,14 @@ async function route(
   nowMs: number,
 ): Promise<PlainAnswer> {
   const path = request.path.replace(/\/+$/, '');
-  const routes = ROUTES.find((candidate) => candidate.path.test(path));
-  const place: TokenPlace = routes?.token === 'ingest' ? 'query' : 'bearer';
-  const grants = routes?.token === 'ingest' ? context.config.ingestTokens : context.config.adminTokens;
+  const found = MATCHERS.find((matcher) => matcher.pattern.test(path));
+  const token = found?.routes.token;
+  const place: TokenPlace = token === 'ingest' ? 'query' : 'bearer';
+  const grants = token === 'ingest' ? context.config.ingestTokens : context.config.adminTokens;
   const grant = authorize(request, { sources: context.config.sources, grants, token: place });
-  if (!routes) throw new HttpError(404, `no such route: use ${ROUTE_LIST}`);
-  const handler = routes.methods[request.method as keyof PathRoutes['methods']];
-  if (!handler) throw methodNotAllowed(request.method, Object.keys(routes.methods));
-  const params = (routes.path.exec(path) ?? []).slice(1).map((segment) => decodePath(segment, 'path'));
+  if (!found) throw new HttpError(404, `no such route: use ${ROUTE_LIST}`);
+  const handler = found.routes.methods[request.method as Method];
+  if (!handler) throw methodNotAllowed(request.method, Object.keys(found.routes.methods));
+  const params = (found.pattern.exec(path) ?? []).slice(1).map((segment) => decodePath(segment, 'path'));
   return handler(context, { request, entry, nowMs, grant, params });
 }

@@ -54,7 +54,7 @@ const READERS: Record<FactKind, (value: unknown, field: string, nowMs: number) =
  * The caller key a number is stored under.
  * @throws ValidationError naming `field` for an empty, anonymous or invalid number.
  */
-export function storableCallerKey(value: unknown, field: string, defaultCountryCode: string): string {
+export function callerKeyOfNumber(value: unknown, field: string, defaultCountryCode: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ValidationError(field, 'is required');
   try {
     const caller = normalizeCaller(value, defaultCountryCode);

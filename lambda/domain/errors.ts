@@ -13,6 +13,8 @@
  */
 export class ValidationError extends Error {
   override name = 'ValidationError';
+  /** What the request log calls the refusal. */
+  readonly logReason: string = 'bad-request';
   constructor(
     readonly field: string | undefined,
     readonly problem: string,

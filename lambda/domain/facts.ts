@@ -5,6 +5,7 @@
  * this table, so a new fact is one entry here (and whatever condition tests it). Facts a CRM
  * has in any number (language, segment) need no entry: they are attributes.
  */
+import { isoTime } from './times';
 
 /** How a fact's value is written, validated and stored. */
 export type FactKind = 'count' | 'agent' | 'text' | 'time';
@@ -78,5 +79,5 @@ export interface CallerRecord extends FactValues {
 /** A fact as people read it (the admin API's view, the export): a time as ISO 8601 in UTC. */
 export function shownFact(record: FactValues, name: FactName): string | number | undefined {
   const value = record[name];
-  return FACTS[name].kind === 'time' && value !== undefined ? new Date(value).toISOString() : value;
+  return FACTS[name].kind === 'time' ? isoTime(value as number | undefined) : value;
 }

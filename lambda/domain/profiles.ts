@@ -3,7 +3,7 @@
  * their types, the shipped default and the validation that runs once at start-up.
  */
 import { type Conditions, parseConditions } from './conditions';
-import { ProfileConfigError } from './errors';
+import { ProfileConfigError, ValidationError } from './errors';
 import { ANSWER_TOKEN, isKnownPlaceholder, literalOf, placeholders, TEMPLATE_FIELDS } from './tokens';
 
 /** One routing rule, validated. */
@@ -45,6 +45,25 @@ export const SHIPPED_PROFILES = {
 };
 
 const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/** A request names a profile the deployment does not have. */
+export class UnknownProfileError extends ValidationError {
+  override readonly logReason = 'unknown-profile';
+}
+
+/**
+ * The profile a request names (`?profile=`; none: `default`).
+ * @throws UnknownProfileError listing the profiles there are.
+ */
+export function profileNamed(profiles: Profiles, name: string | undefined): Profile {
+  const profile = profiles.get(name || 'default');
+  if (profile) return profile;
+  const known = [...profiles.keys()].join(', ');
+  throw new UnknownProfileError(
+    undefined,
+    `unknown profile "${(name ?? '').slice(0, 32)}"; configured: ${known}`,
+  );
+}
 
 /**
  * Validates profiles given as parsed JSON and returns them ready for `decide`.

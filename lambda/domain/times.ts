@@ -133,3 +133,8 @@ export function epochMs(value: unknown, field: string, nowMs: number): number {
   }
   return notAhead(ms, field, nowMs);
 }
+
+/** A time as answers and exports write it: ISO 8601 in UTC. */
+export function isoTime(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}

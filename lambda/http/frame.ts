@@ -91,7 +91,7 @@ export function errorAnswer(status: number, message: string, json: boolean): Pla
 
 function refusal(error: unknown, entry: RequestLog, json: boolean): PlainAnswer | undefined {
   if (error instanceof ValidationError) {
-    entry.reason = 'bad-request';
+    entry.reason = error.logReason;
     return errorAnswer(400, error.message, json);
   }
   if (error instanceof HttpError) {

@@ -13,20 +13,22 @@ import type { CallerRecord } from '../domain/facts';
 import { isConditionFailure } from './errors';
 import {
   CALL_SLOTS,
-  CALLER_TABLE,
   callEntry,
   callEntryPrefix,
   callerItemKey,
+  callerRead,
   EMPTY_SLOT,
   expiresAtSeconds,
   type Item,
   isExpired,
   NOT_EXPIRED,
   nowSecondsValue,
+  RACE_TRIES,
   REMEMBERED_CALLS,
   recordBeforeCall,
   rememberedCallSlot,
   shiftRegister,
+  TTL,
   toRecord,
 } from './items';
 
@@ -56,12 +58,6 @@ export interface TableOptions {
   retentionDays: number;
 }
 
-/**
- * Writes that lose a race try again from what the table then holds. Each try makes progress
- * for somebody (a racing call or admin write succeeded), so a few are enough.
- */
-const MAX_TRIES = 5;
-
 /** The `CallRecorder` of the caller table. */
 export class DynamoCallRecorder implements CallRecorder {
   constructor(
@@ -84,7 +80,7 @@ export class DynamoCallRecorder implements CallRecorder {
         });
         return result.Attributes ? toRecord(result.Attributes) : undefined;
       } catch (error) {
-        if (!isConditionFailure(error) || tries === MAX_TRIES) throw error;
+        if (!isConditionFailure(error) || tries === RACE_TRIES) throw error;
         refused = error;
       }
       const current = (refused as { Item?: Item }).Item ?? (await this.getItem(call));
@@ -101,11 +97,7 @@ export class DynamoCallRecorder implements CallRecorder {
 
   private async getItem(call: CallToRecord): Promise<Item | undefined> {
     const result = await this.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: callerItemKey(call.comId, call.callerKey),
-        ConsistentRead: true,
-      }),
+      new GetItemCommand(callerRead(this.table.tableName, call.comId, call.callerKey)),
       { abortSignal: call.signal },
     );
     return result.Item;
@@ -122,15 +114,15 @@ export class DynamoCallRecorder implements CallRecorder {
       calls: { N: '1' },
       lastCallAt: { N: String(call.nowMs) },
       [CALL_SLOTS[0] as string]: { S: callEntry(call.uuid, call.nowMs) },
-      [CALLER_TABLE.ttlAttribute]: { N: String(expiresAtSeconds(call.nowMs, this.table.retentionDays)) },
+      [TTL]: { N: String(expiresAtSeconds(call.nowMs, this.table.retentionDays)) },
     };
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table.tableName,
           Item: item,
-          ConditionExpression: 'expiresAt = :seen',
-          ExpressionAttributeValues: { ':seen': expired.expiresAt ?? { N: '0' } },
+          ConditionExpression: `${TTL} = :seen`,
+          ExpressionAttributeValues: { ':seen': expired[TTL] ?? { N: '0' } },
         }),
         { abortSignal: call.signal },
       );
@@ -165,7 +157,7 @@ export function recordCallInput(
     const remembered = CALL_SLOTS.slice(0, REMEMBERED_CALLS).map((slot) => `begins_with(${slot}, :uuid)`);
     conditions.push(`NOT (${remembered.join(' OR ')})`);
   }
-  const set = `SET ${shiftRegister(CALL_SLOTS, ':entry')}, lastCallAt = :now, expiresAt = :expires, comId = :comId`;
+  const set = `SET ${shiftRegister(CALL_SLOTS, ':entry')}, lastCallAt = :now, ${TTL} = :expires, comId = :comId`;
   return {
     TableName: table.tableName,
     Key: callerItemKey(call.comId, call.callerKey),

@@ -18,6 +18,7 @@ import {
   agentValue,
   CALLER_TABLE,
   callerItemKey,
+  callerRead,
   EMPTY_SLOT,
   expiresAtSeconds,
   factAttributes,
@@ -26,17 +27,17 @@ import {
   isRememberedReport,
   NOT_EXPIRED,
   nowSecondsValue,
+  RACE_TRIES,
   REPORT_SLOTS,
   rosterItemKey,
+  rosterRead,
   type StoredCaller,
   shiftRegister,
+  TTL,
   toRecord,
   toRoster,
   toStoredCaller,
 } from './items';
-
-/** Writes that lose a race try again from what the table then holds. */
-const MAX_TRIES = 5;
 
 /** A condition of an update and the values it reads. */
 interface Condition {
@@ -66,7 +67,7 @@ function factUpdate(
   nowMs: number,
   retentionDays: number,
 ) {
-  const set = ['expiresAt = :expires', 'comId = :comId'];
+  const set = [`${TTL} = :expires`, 'comId = :comId'];
   const remove: string[] = [];
   const values: Item = {
     ':expires': { N: String(expiresAtSeconds(nowMs, retentionDays)) },
@@ -182,7 +183,7 @@ export class CallerAdminStore {
         );
         return toStoredCaller(result.Attributes ?? {}, comId, key);
       } catch (error) {
-        if (!isConditionFailure(error) || tries === MAX_TRIES) throw error;
+        if (!isConditionFailure(error) || tries === RACE_TRIES) throw error;
       }
     }
   }
@@ -201,7 +202,7 @@ export class CallerAdminStore {
     const command = new UpdateItemCommand({
       TableName: this.table.tableName,
       Key: callerItemKey(comId, key),
-      UpdateExpression: `SET ${shiftRegister(REPORT_SLOTS, ':id')}, lastAgent = :agent, lastAgentAt = :at, expiresAt = :expires, comId = :comId`,
+      UpdateExpression: `SET ${shiftRegister(REPORT_SLOTS, ':id')}, lastAgent = :agent, lastAgentAt = :at, ${TTL} = :expires, comId = :comId`,
       ConditionExpression: `${NOT_EXPIRED} AND NOT (${REPORT_SLOTS.map((slot) => `${slot} = :id`).join(' OR ')}) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)`,
       ExpressionAttributeValues: {
         ':agent': { S: report.agent },
@@ -225,13 +226,7 @@ export class CallerAdminStore {
 
   /** The company's roster: every agent it told us about. */
   async getRoster(comId: string): Promise<Map<string, AgentStatus>> {
-    const result = await this.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: rosterItemKey(comId),
-        ConsistentRead: true,
-      }),
-    );
+    const result = await this.client.send(new GetItemCommand(rosterRead(this.table.tableName, comId)));
     return toRoster(result.Item);
   }
 
@@ -284,11 +279,7 @@ export class CallerAdminStore {
 
   private async getItem(comId: string, key: string, options: RequestOptions = {}): Promise<Item | undefined> {
     const result = await this.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: callerItemKey(comId, key),
-        ConsistentRead: true,
-      }),
+      new GetItemCommand(callerRead(this.table.tableName, comId, key)),
       sendOptions(options),
     );
     return result.Item;
@@ -312,7 +303,7 @@ export class CallerAdminStore {
       try {
         return await send();
       } catch (error) {
-        if (!isConditionFailure(error) || tries === MAX_TRIES) throw error;
+        if (!isConditionFailure(error) || tries === RACE_TRIES) throw error;
       }
       const current = await this.getItem(comId, key, options);
       if (!current) continue;
@@ -333,8 +324,8 @@ export class CallerAdminStore {
         new DeleteItemCommand({
           TableName: this.table.tableName,
           Key: callerItemKey(comId, key),
-          ConditionExpression: 'expiresAt = :seen',
-          ExpressionAttributeValues: { ':seen': expired.expiresAt ?? { N: '0' } },
+          ConditionExpression: `${TTL} = :seen`,
+          ExpressionAttributeValues: { ':seen': expired[TTL] ?? { N: '0' } },
         }),
         sendOptions(options),
       );

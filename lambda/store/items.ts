@@ -3,7 +3,7 @@
  * every store use. One item per caller per company, keyed `<com_id>#<caller key>`; an item
  * expires `retentionDays` after its last write.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AgentStatus } from '../domain/availability';
 import type { CallerFacts } from '../domain/caller-facts';
 import { type CallerRecord, FACT_NAMES, isNumeric } from '../domain/facts';
@@ -18,9 +18,15 @@ export const CALLER_TABLE = {
   ttlAttribute: 'expiresAt',
 } as const;
 
-// Expressions spell these names out; the types fail the build if the schema renames them.
-const PK: typeof CALLER_TABLE.partitionKey = 'pk';
-const TTL: typeof CALLER_TABLE.ttlAttribute = 'expiresAt';
+const PK = CALLER_TABLE.partitionKey;
+/** The expiry attribute, as expressions name it. */
+export const TTL = CALLER_TABLE.ttlAttribute;
+
+/**
+ * Writes that lose a race try again from what the table then holds. Each try makes progress
+ * for somebody (a racing call or admin write succeeded), so a few are enough.
+ */
+export const RACE_TRIES = 5;
 
 /** A caller item as administration sees it. */
 export interface StoredCaller extends CallerRecord {
@@ -62,6 +68,16 @@ export function rosterPartitionKey(comId: string): string {
 /** The key of a company's roster item. */
 export function rosterItemKey(comId: string): Item {
   return { [PK]: { S: rosterPartitionKey(comId) } };
+}
+
+/** The one read of a caller's item (consistent: it decides a write). */
+export function callerRead(tableName: string, comId: string, key: string): GetItemCommandInput {
+  return { TableName: tableName, Key: callerItemKey(comId, key), ConsistentRead: true };
+}
+
+/** The one read of a company's roster. */
+export function rosterRead(tableName: string, comId: string): GetItemCommandInput {
+  return { TableName: tableName, Key: rosterItemKey(comId), ConsistentRead: true };
 }
 
 /** In the roster item, each agent is an attribute `agent:<agent>` holding a map. */

@@ -5,7 +5,7 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Roster } from '../domain/availability';
 import type { TableOptions } from './call-recorder';
-import { rosterItemKey, toRoster } from './items';
+import { rosterRead, toRoster } from './items';
 
 /** Reads rosters: what the roster cache needs of the store. */
 export interface RosterReader {
@@ -21,14 +21,9 @@ export class DynamoRosterReader implements RosterReader {
   ) {}
 
   async loadRoster(comId: string, signal: AbortSignal): Promise<Roster> {
-    const result = await this.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: rosterItemKey(comId),
-        ConsistentRead: true,
-      }),
-      { abortSignal: signal },
-    );
+    const result = await this.client.send(new GetItemCommand(rosterRead(this.table.tableName, comId)), {
+      abortSignal: signal,
+    });
     return toRoster(result.Item);
   }
 }

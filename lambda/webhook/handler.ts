@@ -10,10 +10,9 @@ import { decide, needsRoster } from '../domain/decide';
 import { ValidationError } from '../domain/errors';
 import type { CallerRecord } from '../domain/facts';
 import { type Caller, InvalidNumberError, maskCallerKey, normalizeCaller } from '../domain/numbers';
-import type { Profile } from '../domain/profiles';
+import { type Profile, profileNamed } from '../domain/profiles';
 import { authorize, requireCompany } from '../http/access';
 import type { FunctionUrlHandler, PlainAnswer } from '../http/adapter';
-import { HttpError } from '../http/errors';
 import { functionUrlHandler, type Invocation } from '../http/frame';
 import { consoleSink, type FallbackCause, type LogSink, type RequestLog } from '../http/request-log';
 import type { CallRecorder, CallToRecord } from '../store/call-recorder';
@@ -73,7 +72,7 @@ class Webhook {
       grants: this.config.webhookTokens,
       token: 'query',
     });
-    const profile = this.profileOf(request.query.profile);
+    const profile = profileNamed(this.config.profiles, request.query.profile);
     entry.profile = request.query.profile || 'default';
     const call = parseWebhook(request);
     if (call?.com_id) requireCompany(grant, this.config.companies, call.com_id);
@@ -105,16 +104,6 @@ class Webhook {
     const unrecorded = caller && caller.kind !== 'anonymous' && !call?.com_id;
     entry.reason = unrecorded ? `${decision.reason} (no com_id)` : decision.reason;
     return { status: 200, body: decision.answer };
-  }
-
-  private profileOf(name: string | undefined): Profile {
-    const profile = this.config.profiles.get(name || 'default');
-    if (!profile) {
-      const known = [...this.config.profiles.keys()].join(', ');
-      const shown = (name ?? '').slice(0, 32);
-      throw new HttpError(400, `unknown profile "${shown}"; configured: ${known}`, {}, 'unknown-profile');
-    }
-    return profile;
   }
 
   private callerOf(number: string): Caller {

@@ -1,7 +1,7 @@
 /** `npm run callers -- import | get | put | delete | export`: caller facts by hand and in bulk. */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { factsOf, storableCallerKey, withAgentTime } from '../../lambda/domain/caller-facts';
+import { callerKeyOfNumber, factsOf, withAgentTime } from '../../lambda/domain/caller-facts';
 import { FACT_NAMES, FACTS, type FactName } from '../../lambda/domain/facts';
 import { displayNumber } from '../../lambda/domain/numbers';
 import type { StoredCaller } from '../../lambda/store/items';
@@ -144,7 +144,7 @@ function attributeFlag(pair: string): [string, string | null] {
 }
 
 function keyOf(tables: CallerTables, number: string): string {
-  return storableCallerKey(number, 'NUMBER', tables.country);
+  return callerKeyOfNumber(number, 'NUMBER', tables.country);
 }
 
 function printCaller(caller: StoredCaller): void {
