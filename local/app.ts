@@ -6,11 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createAdminHandler } from '../lambda/admin/routes';
+import { ADMIN_RETRY_POLICY, createAdminHandler } from '../lambda/admin/routes';
 import { type Config, DEFAULTS, parseConfig } from '../lambda/config';
 import { mintToken, sha256Hex } from '../lambda/http/access';
 import type { LogSink } from '../lambda/http/request-log';
-import { CallerAdminStore } from '../lambda/store/caller-store';
+import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
 import { createDynamoClient } from '../lambda/store/client';
 import { webhookStores } from '../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../lambda/webhook/handler';
@@ -62,14 +62,20 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
       ingestToken: env.INGEST_TOKEN || previous?.ingestToken || mintToken().token,
     };
     const config = localConfig(env, endpoint, tokens);
+    // Two clients, as the two functions have: the webhook's retries within the SDK, the admin's in its stores.
     const client = createDynamoClient({
       region: config.region,
       endpoint,
       maxAttempts: config.dynamodbMaxAttempts,
     });
+    const adminClient = createDynamoClient({ region: config.region, endpoint, maxAttempts: 1 });
+    const stores = adminStores(adminClient, config, ADMIN_RETRY_POLICY);
     const created = await ensureCallerTable(client, config.tableName);
-    const seeded = created ? await seedDemoCallers(new CallerAdminStore(client, config), Date.now()) : [];
-    const { server, url } = await startLocalUrl(handlersOf(config, client, options.log), options.port);
+    const seeded = created ? await seedDemoCallers(stores, Date.now()) : [];
+    const { server, url } = await startLocalUrl(
+      handlersOf(config, client, stores, options.log),
+      options.port,
+    );
     const state: LocalState = { url, endpoint, tableName: config.tableName, comId: DEMO_COMPANY, ...tokens };
     writeState(dataDir, state);
     const running = dynamo;
@@ -82,6 +88,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
         client.destroy();
+        adminClient.destroy();
         await running?.close();
         // In memory nothing outlives the run: the state of the last persistent run comes back.
         if (options.inMemory) restoreState(dataDir, previous);
@@ -115,11 +122,11 @@ function localConfig(
   });
 }
 
-/** Both handlers as their Lambda entries build them, on one client. */
-function handlersOf(config: Config, client: DynamoDBClient, log: LogSink | undefined) {
+/** Both handlers as their Lambda entries build them. */
+function handlersOf(config: Config, client: DynamoDBClient, stores: AdminStores, log: LogSink | undefined) {
   const logging = log ? { log } : {};
   return {
     webhook: createWebhookHandler({ config, ...webhookStores(client, config), ...logging }),
-    admin: createAdminHandler({ config, store: new CallerAdminStore(client, config), ...logging }),
+    admin: createAdminHandler({ config, stores, ...logging }),
   };
 }

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallerFacts } from '../lambda/domain/caller-facts';
-import type { CallerAdminStore } from '../lambda/store/caller-store';
+import type { AdminStores } from '../lambda/store/admin-stores';
+import { callerWriteOf } from '../lambda/store/caller-store';
 
 /** The company of the demo callers: the id in Callvoip's manual. */
 export const DEMO_COMPANY = '42f30becd4ea93edd284e059427b5ee0';
@@ -32,14 +33,14 @@ export interface DemoCaller {
 const DAY_MS = 86_400_000;
 
 /** Seeds the demo callers and the roster, and returns the calls that show them. */
-export async function seedDemoCallers(store: CallerAdminStore, nowMs: number): Promise<DemoCaller[]> {
+export async function seedDemoCallers(stores: AdminStores, nowMs: number): Promise<DemoCaller[]> {
   const facts = (callerKey: string, what: CallerFacts) =>
-    store.mergeFacts(DEMO_COMPANY, callerKey, what, nowMs);
+    stores.callers.writeCaller(DEMO_COMPANY, callerKey, callerWriteOf(what, nowMs), nowMs);
   const handledBy = (callerKey: string, agent: string) =>
-    store.recordHandled(
+    stores.callers.recordHandled(
       DEMO_COMPANY,
       callerKey,
-      { agent, uuid: `demo-${agent}`, atMs: nowMs - 2 * DAY_MS },
+      { agent, id: `demo-${agent}`, atMs: nowMs - 2 * DAY_MS },
       nowMs,
     );
   await facts('31201234567', { openInvoices: 2, name: 'Demo Finance BV' });
@@ -47,7 +48,7 @@ export async function seedDemoCallers(store: CallerAdminStore, nowMs: number): P
   await handledBy('31401234567', '1004');
   await handledBy('31501234567', '1005');
   const holiday = { available: false, untilMs: nowMs + 7 * DAY_MS, name: 'On holiday' };
-  await store.putAgent(DEMO_COMPANY, '1005', holiday, nowMs);
+  await stores.roster.putAgent(DEMO_COMPANY, '1005', holiday, nowMs);
   await facts('31601000001', { tags: { set: ['vip'] } });
   await facts('31601000002', { attributes: { language: 'en' } });
   await facts('31601000003', { attributes: { accountManager: '1007' } });

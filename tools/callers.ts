@@ -4,13 +4,14 @@
  * tools/callers/); each says what it does under `--help`.
  */
 import { DEFAULTS } from '../lambda/config';
+import { worstCaseMs } from '../lambda/store/requests';
 import { registerAgentCommands } from './callers/agent-commands';
 import { registerCallerCommands } from './callers/caller-commands';
 import { registerExplainCommand } from './callers/explain-command';
 import { registerLearnCommands } from './callers/learn-commands';
 import { CliError, program, runTool, wholeNumber } from './cli';
 import { ImportFileError } from './csv';
-import { TOOL_RETRIES } from './retry';
+import { TOOL_RETRY_POLICY } from './tables';
 
 async function main(): Promise<void> {
   const cli = program({
@@ -38,9 +39,10 @@ async function main(): Promise<void> {
     )
     .option(
       '--timeout <ms>',
-      'give each DynamoDB request up after this long, then retry it',
+      `give each attempt of a DynamoDB request up after this long; a request is tried ${TOOL_RETRY_POLICY.attempts} times ` +
+        `with growing pauses, so it takes at most about ${Math.round(worstCaseMs(TOOL_RETRY_POLICY) / 1000)} s at the default`,
       wholeNumber('--timeout', 100, 60_000),
-      TOOL_RETRIES.timeoutMs,
+      TOOL_RETRY_POLICY.attemptTimeoutMs,
     );
   registerCallerCommands(cli);
   registerLearnCommands(cli);

@@ -1,30 +1,30 @@
 /**
  * Writing an import's rows: each hundred looked up at once, then only what changed written,
- * row by row and many at a time, with merging writes only, so a call or a report that
- * lands on the same caller during the import is never overwritten. Transient failures are
- * retried; the result accounts for every row.
+ * one request per row (so a row lands whole or not at all) and many rows at a time, with
+ * merging writes only, so a call or a report that lands on the same caller during the import
+ * is never overwritten. Transient failures are retried by the stores; the result accounts for
+ * every row.
  */
 import type { CallerFacts } from '../lambda/domain/caller-facts';
 import { applyCrmData, withAgentTime } from '../lambda/domain/caller-facts';
 import { ValidationError } from '../lambda/domain/errors';
-import type { CallerAdminStore } from '../lambda/store/caller-store';
+import { FACT_NAMES } from '../lambda/domain/facts';
+import { type CallerStore, callerWriteOf } from '../lambda/store/caller-store';
 import type { StoredCaller } from '../lambda/store/items';
 import type { BulkCallerStore } from './bulk-store';
 import type { ImportPlan, ImportRow, RejectedRow } from './import';
-import { type RetryPolicy, TOOL_RETRIES, withRetries } from './retry';
 
 /** The stores an import writes through. */
 export interface ImportStores {
   bulk: BulkCallerStore;
-  admin: CallerAdminStore;
+  callers: CallerStore;
 }
 
-/** How an import writes: when, how many rows at once, how each request is retried, progress. */
+/** How an import writes: when, and how many rows at once. */
 export interface WriteOptions {
   nowMs: number;
   /** Rows written at the same time. */
   concurrency?: number;
-  retry?: RetryPolicy;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -71,26 +71,20 @@ export async function runImport(
 /** Writes chunks of rows, and gives up once every row of a chunk failed (the table is down). */
 class RowWriter {
   givenUp = false;
-  private readonly retry: RetryPolicy;
 
   constructor(
     private readonly stores: ImportStores,
     private readonly comId: string,
     private readonly options: WriteOptions,
-  ) {
-    this.retry = options.retry ?? TOOL_RETRIES;
-  }
+  ) {}
 
   async writeChunk(chunk: ImportRow[], result: ImportResult): Promise<void> {
     let existing: Map<string, StoredCaller>;
     try {
-      existing = await withRetries(this.retry, (signal) =>
-        this.stores.bulk.loadCallers(
-          this.comId,
-          chunk.map((row) => row.callerKey),
-          this.options.nowMs,
-          { signal },
-        ),
+      existing = await this.stores.bulk.loadCallers(
+        this.comId,
+        chunk.map((row) => row.callerKey),
+        this.options.nowMs,
       );
     } catch (error) {
       for (const row of chunk) result.failed.push({ line: row.line, reason: errorName(error) });
@@ -118,39 +112,20 @@ class RowWriter {
   }
 
   /**
-   * Writes what a row changes. A caller the look-up did not find is created if still absent;
-   * otherwise its facts are merged into the item (never replacing it), and a last agent is
-   * recorded as a handled report, so a newer report stored meanwhile is kept. Returns whether
-   * anything was written.
+   * Writes what a row changes in one request: its facts merged into the item (never replacing
+   * it), and a last agent recorded as a handled report, so a newer report stored meanwhile is
+   * kept. Returns whether anything was written.
    */
   private async writeRow(row: ImportRow, current: StoredCaller | undefined): Promise<boolean> {
     const { nowMs } = this.options;
-    if (!current) {
-      const created = await withRetries(this.retry, (signal) =>
-        this.stores.bulk.createCaller(this.comId, row.callerKey, withAgentTime(row.facts, nowMs), nowMs, {
-          signal,
-        }),
-      );
-      if (created) return true;
-    }
     const facts = current ? changedFacts(row.facts, current, nowMs) : withAgentTime(row.facts, nowMs);
-    const { lastAgent, lastAgentAt, ...rest } = facts;
-    const merge: CallerFacts = lastAgent === null ? { ...rest, lastAgent, lastAgentAt } : rest;
-    let written = false;
-    if (Object.keys(merge).length > 0 || !current) {
-      await withRetries(this.retry, (signal) =>
-        this.stores.admin.mergeFacts(this.comId, row.callerKey, merge, nowMs, { signal }),
-      );
-      written = true;
-    }
-    if (typeof lastAgent === 'string' && typeof lastAgentAt === 'number') {
-      const report = { agent: lastAgent, uuid: `import:${lastAgent}:${lastAgentAt}`, atMs: lastAgentAt };
-      const outcome = await withRetries(this.retry, (signal) =>
-        this.stores.admin.recordHandled(this.comId, row.callerKey, report, nowMs, { signal }),
-      );
-      written ||= outcome === 'recorded';
-    }
-    return written;
+    if (current && Object.keys(facts).length === 0) return false;
+    const reportId =
+      typeof facts.lastAgent === 'string' ? `import:${facts.lastAgent}:${facts.lastAgentAt}` : undefined;
+    const write = callerWriteOf(facts, nowMs, reportId);
+    const outcome = await this.stores.callers.writeCaller(this.comId, row.callerKey, write, nowMs);
+    const factsChanged = Object.keys(write.facts).length > 0 || write.report === null || !current;
+    return factsChanged || outcome.report === 'recorded';
   }
 }
 
@@ -161,8 +136,9 @@ class RowWriter {
 function changedFacts(facts: CallerFacts, current: StoredCaller, nowMs: number): CallerFacts {
   const { tags, attributes, ...plain } = facts;
   const changed: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(plain)) {
-    if ((value ?? undefined) !== current[name as keyof StoredCaller]) changed[name] = value;
+  for (const name of FACT_NAMES) {
+    const value = plain[name];
+    if (value !== undefined && (value ?? undefined) !== current[name]) changed[name] = value;
   }
   const after = applyCrmData(current, { tags, attributes });
   if (tags && after.tags.join('|') !== (current.tags ?? []).join('|')) changed.tags = tags;

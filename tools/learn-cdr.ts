@@ -15,10 +15,9 @@ import {
 } from '../lambda/domain/handled-calls';
 import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
 import { callTime } from '../lambda/domain/times';
-import type { CallerAdminStore } from '../lambda/store/caller-store';
+import type { CallerStore } from '../lambda/store/caller-store';
 import { type CsvRecord, ImportFileError, readCsv, restored } from './csv';
 import { maskDigits } from './import';
-import { type RetryPolicy, TOOL_RETRIES, withRetries } from './retry';
 
 /** The columns a CDR row is read from. */
 export const CDR_FIELDS = ['time', 'date', 'from', 'to', 'via', 'duration', 'waiting', 'status'] as const;
@@ -163,7 +162,7 @@ function readRow(
   return {
     line: row.line,
     callerKey: caller.key,
-    report: { agent, uuid: callReportId(caller.key, agent, atMs), atMs },
+    report: { agent, id: callReportId(caller.key, agent, atMs), atMs },
   };
 }
 
@@ -181,10 +180,9 @@ function seconds(duration: string): number {
   return parts.reduce((sum, part) => sum * 60 + part, 0);
 }
 
-/** How the reports of a plan are written: many at a time, each retried on a transient failure. */
+/** How the reports of a plan are written: many at a time (each retried by the store on a transient failure). */
 export interface LearnOptions {
   nowMs: number;
-  retry?: RetryPolicy;
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -194,7 +192,7 @@ const DEFAULT_CONCURRENCY = 32;
 /** Records the plan's reports; the result counts each outcome (recorded, duplicate, older) and each failure. */
 export async function learnCdr(
   plan: CdrPlan,
-  store: CallerAdminStore,
+  store: CallerStore,
   comId: string,
   options: LearnOptions,
 ): Promise<CdrResult> {
@@ -205,9 +203,7 @@ export async function learnCdr(
     while (next < plan.reports.length) {
       const { line, callerKey, report } = plan.reports[next++] as CdrPlan['reports'][number];
       try {
-        const outcome = await withRetries(options.retry ?? TOOL_RETRIES, (signal) =>
-          store.recordHandled(comId, callerKey, report, options.nowMs, { signal }),
-        );
+        const outcome = await store.recordHandled(comId, callerKey, report, options.nowMs);
         result.outcomes[outcome]++;
       } catch (error) {
         result.failed.push({ line, reason: error instanceof Error ? error.name : String(error) });

@@ -7,13 +7,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { DEFAULTS } from '../lambda/config';
 import { COMPANY_ID } from '../lambda/http/access';
-import { CallerAdminStore } from '../lambda/store/caller-store';
+import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
+import type { TableOptions } from '../lambda/store/call-recorder';
 import { createDynamoClient } from '../lambda/store/client';
+import { type RetryPolicy, tableRequests } from '../lambda/store/requests';
 import { useLocalCredentials } from '../local/dynamo';
 import { readState } from '../local/state';
 import { BulkCallerStore } from './bulk-store';
 import { awsSetupProblem, CliError, isNotListening, notRunning } from './cli';
-import { type RetryPolicy, TOOL_RETRIES } from './retry';
 
 /** Flags every table-using command takes. */
 export interface TableFlags {
@@ -22,26 +23,41 @@ export interface TableFlags {
   country: string;
   /** The deployment's RETENTION_DAYS, so writes expire as the functions' do. */
   retentionDays: number;
-  /** Each DynamoDB request is given up after this long (then retried). */
+  /** Each attempt of a DynamoDB request is given up after this long (then retried). */
   timeout: number;
 }
 
 /** The stores of one table, for one company. */
 export interface CallerTables {
   client: DynamoDBClient;
-  admin: CallerAdminStore;
+  stores: AdminStores;
   bulk: BulkCallerStore;
   comId: string;
   country: string;
   /** How each request is timed out and retried. */
-  retry: RetryPolicy;
+  policy: RetryPolicy;
   /** The error to show for a failure: a stopped `npm start` or missing AWS set-up in words. */
   explain(error: unknown): unknown;
   close(): void;
 }
 
-/** A CRM waits on the CLI, not a caller: more attempts than the webhook's budget allows. */
-const CLI_MAX_ATTEMPTS = 5;
+/**
+ * How the tools' requests are retried, the one retry layer (the SDK makes one attempt): a CRM
+ * waits on the CLI, not a caller, so it rides out a DynamoDB blip of several seconds.
+ */
+export const TOOL_RETRY_POLICY: RetryPolicy = { attempts: 5, attemptTimeoutMs: 5000, firstDelayMs: 250 };
+
+/** The stores the tools write and read through, on `client` (which should make one attempt per request). */
+export function toolStores(
+  client: DynamoDBClient,
+  table: TableOptions,
+  policy: RetryPolicy = TOOL_RETRY_POLICY,
+): AdminStores & { bulk: BulkCallerStore } {
+  return {
+    ...adminStores(client, table, policy),
+    bulk: new BulkCallerStore(client, table, tableRequests(policy)),
+  };
+}
 
 /** Opens the tables the flags name. */
 export function openTables(flags: TableFlags): CallerTables {
@@ -60,19 +76,21 @@ export function openTables(flags: TableFlags): CallerTables {
     // A deployed table: the region of the AWS profile unless AWS_REGION says otherwise.
     region: local ? DEFAULTS.region : process.env.AWS_REGION,
     endpoint: local ? local.endpoint : process.env.AWS_ENDPOINT_URL_DYNAMODB,
-    maxAttempts: CLI_MAX_ATTEMPTS,
+    maxAttempts: 1,
   });
   const table = {
     tableName: flags.table ?? (local?.tableName as string),
     retentionDays: flags.retentionDays,
   };
+  const policy = { ...TOOL_RETRY_POLICY, attemptTimeoutMs: flags.timeout };
+  const stores = toolStores(client, table, policy);
   return {
     client,
-    admin: new CallerAdminStore(client, table),
-    bulk: new BulkCallerStore(client, table),
+    stores,
+    bulk: stores.bulk,
     comId,
     country: flags.country,
-    retry: { ...TOOL_RETRIES, timeoutMs: flags.timeout },
+    policy,
     explain(error) {
       if (local && isNotListening(error)) return notRunning(local.url);
       return awsSetupProblem(error) ?? error;

@@ -15,7 +15,7 @@ import { readJsonObject } from '../http/body';
 import { type AdminRoute, companyOf, json } from './request';
 
 export const listAgents: AdminRoute = async (context, admin) => {
-  const roster = await context.store.getRoster(companyOf(context, admin));
+  const roster = await context.stores.roster.getRoster(companyOf(context, admin));
   admin.entry.reason = 'agents';
   const agents = [...roster].map(([agent, status]) => agentView(agent, status, admin.nowMs));
   return json(200, { agents: agents.sort((a, b) => a.agent.localeCompare(b.agent)) });
@@ -23,7 +23,7 @@ export const listAgents: AdminRoute = async (context, admin) => {
 
 export const getAgent: AdminRoute = async (context, admin) => {
   const agent = agentIn(admin.params[0]);
-  const status = (await context.store.getRoster(companyOf(context, admin))).get(agent);
+  const status = (await context.stores.roster.getRoster(companyOf(context, admin))).get(agent);
   admin.entry.reason = status ? 'agent' : 'agent:unknown';
   return status ? json(200, agentView(agent, status, admin.nowMs)) : unknownAgent();
 };
@@ -32,14 +32,14 @@ export const putAgent: AdminRoute = async (context, admin) => {
   const agent = agentIn(admin.params[0]);
   const body = readJsonObject(admin.request);
   const status = agentStatusOf(body);
-  await context.store.putAgent(companyOf(context, admin, body), agent, status, admin.nowMs);
+  await context.stores.roster.putAgent(companyOf(context, admin, body), agent, status, admin.nowMs);
   admin.entry.reason = status.available ? 'agent:available' : 'agent:unavailable';
   return json(200, agentView(agent, status, admin.nowMs));
 };
 
 export const deleteAgent: AdminRoute = async (context, admin) => {
   const agent = agentIn(admin.params[0]);
-  const existed = await context.store.deleteAgent(companyOf(context, admin), agent);
+  const existed = await context.stores.roster.deleteAgent(companyOf(context, admin), agent);
   admin.entry.reason = existed ? 'agent:forget' : 'agent:unknown';
   return existed ? { status: 204, body: '' } : unknownAgent();
 };

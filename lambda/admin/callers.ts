@@ -10,7 +10,7 @@
  */
 
 import { availabilityOf, type Roster } from '../domain/availability';
-import { factsOf, withAgentTime } from '../domain/caller-facts';
+import { factsOf } from '../domain/caller-facts';
 import { decide } from '../domain/decide';
 import { FACT_NAMES, shownFact } from '../domain/facts';
 import { kindOfKey } from '../domain/numbers';
@@ -18,12 +18,13 @@ import { profileNamed } from '../domain/profiles';
 import { isoTime } from '../domain/times';
 import { insertedValue, placeholders } from '../domain/tokens';
 import { readJsonObject } from '../http/body';
+import { callerWriteOf } from '../store/caller-store';
 import type { StoredCaller } from '../store/items';
 import { type AdminRoute, callerKeyLogged, companyOf, json } from './request';
 
 export const getCaller: AdminRoute = async (context, admin) => {
   const key = callerKeyLogged(context, admin, admin.params[0], 'number in the path');
-  const caller = await context.store.getCaller(companyOf(context, admin), key, admin.nowMs);
+  const caller = await context.stores.callers.getCaller(companyOf(context, admin), key, admin.nowMs);
   admin.entry.reason = caller ? 'get' : 'get:unknown';
   return caller ? json(200, callerView(caller)) : unknownCaller();
 };
@@ -31,15 +32,20 @@ export const getCaller: AdminRoute = async (context, admin) => {
 export const putCaller: AdminRoute = async (context, admin) => {
   const key = callerKeyLogged(context, admin, admin.params[0], 'number in the path');
   const body = readJsonObject(admin.request);
-  const facts = withAgentTime(factsOf(body, admin.nowMs), admin.nowMs);
-  const caller = await context.store.mergeFacts(companyOf(context, admin, body), key, facts, admin.nowMs);
+  const write = callerWriteOf(factsOf(body, admin.nowMs), admin.nowMs);
+  const { caller } = await context.stores.callers.writeCaller(
+    companyOf(context, admin, body),
+    key,
+    write,
+    admin.nowMs,
+  );
   admin.entry.reason = 'put';
   return json(200, callerView(caller));
 };
 
 export const deleteCaller: AdminRoute = async (context, admin) => {
   const key = callerKeyLogged(context, admin, admin.params[0], 'number in the path');
-  const existed = await context.store.deleteCaller(companyOf(context, admin), key, admin.nowMs);
+  const existed = await context.stores.callers.deleteCaller(companyOf(context, admin), key, admin.nowMs);
   admin.entry.reason = existed ? 'delete' : 'delete:unknown';
   return existed ? { status: 204, body: '' } : unknownCaller();
 };
@@ -54,8 +60,8 @@ export const explainRoute: AdminRoute = async (context, admin) => {
   const profileName = admin.request.query.profile || 'default';
   const profile = profileNamed(context.config.profiles, profileName);
   const [caller, roster] = await Promise.all([
-    context.store.getCaller(comId, key, admin.nowMs),
-    context.store.getRoster(comId),
+    context.stores.callers.getCaller(comId, key, admin.nowMs),
+    context.stores.roster.getRoster(comId),
   ]);
   const decision = decide(profile, { kind: kindOfKey(key), record: caller, nowMs: admin.nowMs, roster });
   admin.entry.reason = 'route';

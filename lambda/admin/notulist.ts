@@ -40,7 +40,7 @@ export function readNotulist(
   return {
     kind: 'report',
     callerKey: caller.key,
-    report: { agent, uuid: callReportId(caller.key, agent, atMs), atMs },
+    report: { agent, id: callReportId(caller.key, agent, atMs), atMs },
   };
 }
 

@@ -23,10 +23,10 @@ export const handled: AdminRoute = async (context, admin) => {
   const key = callerKeyLogged(context, admin, body.caller_number, 'caller_number');
   const report = {
     agent: agentToken(body.agent, 'agent'),
-    uuid: text(body.uuid, 'uuid', MAX_UUID_CHARS),
+    id: text(body.uuid, 'uuid', MAX_UUID_CHARS),
     atMs: body.at === undefined ? admin.nowMs : epochMs(body.at, 'at', admin.nowMs),
   };
-  const outcome = await context.store.recordHandled(comId, key, report, admin.nowMs);
+  const outcome = await context.stores.callers.recordHandled(comId, key, report, admin.nowMs);
   admin.entry.reason = `handled:${outcome}`;
   return json(200, { result: outcome });
 };
@@ -45,7 +45,12 @@ export const notulist: AdminRoute = async (context, admin) => {
     return json(200, { result: 'ignored', reason: outcome.reason });
   }
   admin.entry.caller = maskCallerKey(outcome.callerKey);
-  const result = await context.store.recordHandled(comId, outcome.callerKey, outcome.report, admin.nowMs);
+  const result = await context.stores.callers.recordHandled(
+    comId,
+    outcome.callerKey,
+    outcome.report,
+    admin.nowMs,
+  );
   admin.entry.reason = `notulist:${result}`;
   return json(200, { result });
 };

@@ -10,12 +10,13 @@ import { maskCallerKey } from '../domain/numbers';
 import { COMPANY_ID, requireCompany, type TokenGrant } from '../http/access';
 import type { PlainAnswer, PlainRequest } from '../http/adapter';
 import type { RequestLog } from '../http/request-log';
-import type { CallerAdminStore } from '../store/caller-store';
+import type { AdminStores } from '../store/admin-stores';
 
 /** What the admin routes work with. */
 export interface AdminContext {
   config: Config;
-  store: CallerAdminStore;
+  /** The stores, every request within this invocation's deadline. */
+  stores: AdminStores;
 }
 
 /** One admin request as a route sees it. */

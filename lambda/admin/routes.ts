@@ -12,8 +12,10 @@ import { authorize, type TokenPlace } from '../http/access';
 import type { FunctionUrlHandler, PlainAnswer } from '../http/adapter';
 import { HttpError, methodNotAllowed } from '../http/errors';
 import { functionUrlHandler, type Invocation } from '../http/frame';
-import { consoleSink, type LogSink } from '../http/request-log';
-import type { CallerAdminStore } from '../store/caller-store';
+import { consoleSink, type LogSink, type RequestLog } from '../http/request-log';
+import { type AdminStores, storesWithin } from '../store/admin-stores';
+import { classifyStoreError } from '../store/errors';
+import { ContentionError, type RetryPolicy } from '../store/requests';
 import { deleteAgent, getAgent, listAgents, putAgent } from './agents';
 import { deleteCaller, explainRoute, getCaller, putCaller } from './callers';
 import { handled, notulist } from './reports';
@@ -22,7 +24,7 @@ import { type AdminContext, type AdminRoute, decodePath, json } from './request'
 /** What the admin handler needs. */
 export interface AdminDeps {
   config: Config;
-  store: CallerAdminStore;
+  stores: AdminStores;
   log?: LogSink;
   now?: () => number;
 }
@@ -68,21 +70,51 @@ export function isAdminPath(path: string): boolean {
   return FIRST_SEGMENTS.has(path.split('/')[1]);
 }
 
+/**
+ * How the admin function's requests are retried: a CRM waits for it, so a few more attempts
+ * than the webhook's budget allows, each well inside the deadline below.
+ */
+export const ADMIN_RETRY_POLICY: RetryPolicy = { attempts: 3, attemptTimeoutMs: 1500, firstDelayMs: 100 };
+
+/** What one admin request may spend on the table, well inside the function's timeout. */
+export const ADMIN_DEADLINE_MS = 5000;
+
 /** Builds the Function URL handler of the admin API. */
 export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
-  const context: AdminContext = { config: deps.config, store: deps.store };
   const now = deps.now ?? Date.now;
   return functionUrlHandler({
     msg: 'admin',
     log: deps.log ?? consoleSink,
     jsonErrors: true,
-    route: (invocation) => route(context, invocation, now()),
-    onError(error, entry) {
-      entry.reason = 'store-error';
-      entry.errorName = error instanceof Error ? error.name : typeof error;
-      return json(503, { error: 'the caller table is not available; try again' });
+    route(invocation) {
+      const stores = storesWithin(deps.stores, AbortSignal.timeout(ADMIN_DEADLINE_MS));
+      return route({ config: deps.config, stores }, invocation, now());
     },
+    onError: storeFailureAnswer,
   });
+}
+
+/** What a client is told when the table could not do what the request asked. */
+function storeFailureAnswer(error: unknown, entry: RequestLog): PlainAnswer {
+  entry.errorName = error instanceof Error ? error.name : typeof error;
+  if (error instanceof ContentionError) {
+    entry.reason = 'contention';
+    return retryLater(409, 'other writers kept changing this caller; try again in a moment', 1);
+  }
+  if (classifyStoreError(error) === 'timeout') {
+    entry.reason = 'store-timeout';
+    return retryLater(
+      503,
+      `the caller table did not answer within ${ADMIN_DEADLINE_MS / 1000} s; try again`,
+      2,
+    );
+  }
+  entry.reason = 'store-error';
+  return retryLater(503, 'the caller table is not available; try again', 2);
+}
+
+function retryLater(status: number, message: string, afterSeconds: number): PlainAnswer {
+  return { ...json(status, { error: message }), headers: { 'retry-after': String(afterSeconds) } };
 }
 
 /**

@@ -12,7 +12,7 @@ export type HandledOutcome = 'recorded' | 'duplicate' | 'older';
 export interface HandledReport {
   agent: string;
   /** What identifies the report (the call's uuid); a report delivered again counts once. */
-  uuid: string;
+  id: string;
   atMs: number;
 }
 

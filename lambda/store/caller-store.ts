@@ -1,6 +1,8 @@
 /**
- * The admin API's single-item reads and writes of the caller table: CRM facts, who handled a
- * call, erasure, the agent roster. Not part of the webhook's bundle.
+ * The admin side's reads and writes of caller items: facts from a CRM, who handled a call,
+ * erasure. Every write of a caller is one conditional UpdateItem (tried again only after a
+ * lost race), so a write lands whole or not at all, and never replaces what a call or another
+ * writer stored meanwhile. Not part of the webhook's bundle.
  */
 import {
   DeleteItemCommand,
@@ -8,14 +10,11 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { AgentStatus } from '../domain/availability';
-import { applyCrmData, type CallerFacts } from '../domain/caller-facts';
+import { applyCrmData, type CallerFacts, withAgentTime } from '../domain/caller-facts';
 import type { HandledOutcome, HandledReport } from '../domain/handled-calls';
 import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
 import {
-  AGENT_ATTRIBUTE_PREFIX,
-  agentValue,
   CALLER_TABLE,
   callerItemKey,
   callerRead,
@@ -27,93 +26,55 @@ import {
   isRememberedReport,
   NOT_EXPIRED,
   nowSecondsValue,
-  RACE_TRIES,
   REPORT_SLOTS,
-  rosterItemKey,
-  rosterRead,
   type StoredCaller,
   shiftRegister,
   TTL,
   toRecord,
-  toRoster,
   toStoredCaller,
 } from './items';
+import type { TableRequests } from './requests';
 
-/** A condition of an update and the values it reads. */
-interface Condition {
-  expression: string;
-  values: Item;
+/** Who handled the caller last, as a write reports it; without an id it cannot be told apart from a re-delivery. */
+export type AgentReport = Omit<HandledReport, 'id'> & Partial<Pick<HandledReport, 'id'>>;
+
+/** One write of a caller: facts to merge, and who handled them (`null`: forget the last agent). */
+export interface CallerWrite {
+  facts: Omit<CallerFacts, 'lastAgent' | 'lastAgentAt'>;
+  report?: AgentReport | null;
 }
 
-/** The item is as it was read: absent still, or live with the same version of its facts. */
-function unchangedSince(current: Item | undefined, version: number, nowMs: number): Condition {
-  if (!current) return { expression: `attribute_not_exists(${CALLER_TABLE.partitionKey})`, values: {} };
-  if (version === 0) {
-    return {
-      expression: `${NOT_EXPIRED} AND attribute_not_exists(factsVersion)`,
-      values: nowSecondsValue(nowMs),
-    };
-  }
-  return {
-    expression: `${NOT_EXPIRED} AND factsVersion = :seenVersion`,
-    values: { ...nowSecondsValue(nowMs), ':seenVersion': { N: String(version) } },
-  };
+/** What a write did: the caller as stored after it, and what became of its report. */
+export interface WriteOutcome {
+  caller: StoredCaller;
+  /** `older` and `duplicate`: the report was not stored (a newer one, or this one, was held). */
+  report?: HandledOutcome;
 }
 
-/** An UpdateItem of facts being built: SET and REMOVE actions, names and values. */
-function factUpdate(
-  facts: Omit<CallerFacts, 'tags' | 'attributes'>,
-  comId: string,
-  nowMs: number,
-  retentionDays: number,
-) {
-  const set = [`${TTL} = :expires`, 'comId = :comId'];
-  const remove: string[] = [];
-  const values: Item = {
-    ':expires': { N: String(expiresAtSeconds(nowMs, retentionDays)) },
-    ':comId': { S: comId },
-  };
-  // Names go through placeholders: `name` is a DynamoDB reserved word.
-  const names: Record<string, string> = {};
-  const setOrRemove = (name: string, value: Item[string] | undefined) => {
-    names[`#${name}`] = name;
-    if (value === undefined) remove.push(`#${name}`);
-    else {
-      set.push(`#${name} = :${name}`);
-      values[`:${name}`] = value;
-    }
-  };
-  for (const [name, value] of factAttributes(facts)) setOrRemove(name, value);
-  return {
-    setOrRemove,
-    input: (tableName: string, key: Item, condition: Condition) => ({
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-      ConditionExpression: condition.expression,
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: { ...values, ...condition.values },
-      ReturnValues: 'ALL_NEW' as const,
-    }),
-  };
+/**
+ * Splits validated facts into a write: a last agent is a report of who handled the caller,
+ * at `lastAgentAt` or now, so every door stores it by the same rule as `/handled`.
+ */
+export function callerWriteOf(facts: CallerFacts, nowMs: number, id?: string): CallerWrite {
+  const { lastAgent, lastAgentAt, ...rest } = withAgentTime(facts, nowMs);
+  if (lastAgent === undefined) return { facts: rest };
+  if (lastAgent === null || lastAgentAt === undefined || lastAgentAt === null)
+    return { facts: rest, report: null };
+  return { facts: rest, report: { agent: lastAgent, atMs: lastAgentAt, ...(id ? { id } : {}) } };
 }
 
-/** Per-request options of the writes the tools make in bulk. */
-export interface RequestOptions {
-  /** Aborts the requests (a timeout of the caller's choosing). */
-  signal?: AbortSignal;
-}
-
-function sendOptions(options: RequestOptions): { abortSignal?: AbortSignal } {
-  return options.signal ? { abortSignal: options.signal } : {};
-}
-
-/** The caller table as administration uses it. */
-export class CallerAdminStore {
+/** The caller items of one table. */
+export class CallerStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: TableOptions,
+    private readonly requests: TableRequests,
   ) {}
+
+  /** The same store with every request within `deadline`. */
+  within(deadline: AbortSignal): CallerStore {
+    return new CallerStore(this.client, this.table, this.requests.within(deadline));
+  }
 
   /** The caller's item, or undefined when there is none or it has expired. */
   async getCaller(comId: string, key: string, nowMs: number): Promise<StoredCaller | undefined> {
@@ -123,68 +84,52 @@ export class CallerAdminStore {
   }
 
   /**
-   * Merges CRM facts into the caller's item (creating it) and returns the result. An expired
-   * item is erased first, so stale facts and counts do not come back to life. Plain facts take
-   * one request; a change of tags or attributes reads the item first, checks the limits on
-   * the result, and writes only if no other fact write came in between.
+   * Writes facts and a report in one request and returns the caller as stored. An expired
+   * item is erased first, so stale facts and counts do not come back to life. Tags and
+   * attributes are changed on the item as it is (their limits checked on the result) and
+   * written only if no other fact write came in between; a report is stored unless a newer
+   * one (or this one) is held, and the rest of the write lands regardless.
+   * @throws ValidationError when the tags or attributes would exceed their limits.
+   * @throws ContentionError when other writers kept winning until the deadline.
    */
-  async mergeFacts(
-    comId: string,
-    key: string,
-    facts: CallerFacts,
-    nowMs: number,
-    options: RequestOptions = {},
-  ): Promise<StoredCaller> {
-    const { tags, attributes, ...plain } = facts;
-    if (tags !== undefined || attributes !== undefined) {
-      return this.mergeCrmData(comId, key, facts, nowMs, options);
-    }
-    const update = factUpdate(plain, comId, nowMs, this.table.retentionDays);
-    const live = { expression: NOT_EXPIRED, values: nowSecondsValue(nowMs) };
-    const send = () =>
-      this.client.send(
-        new UpdateItemCommand(update.input(this.table.tableName, callerItemKey(comId, key), live)),
-        sendOptions(options),
-      );
-    const result = await this.writeLive(comId, key, nowMs, options, send);
-    return toStoredCaller(result?.Attributes ?? {}, comId, key);
-  }
-
-  /** Read, change, write if unchanged meanwhile (a version of the item's facts): tags and attributes. */
-  private async mergeCrmData(
-    comId: string,
-    key: string,
-    facts: CallerFacts,
-    nowMs: number,
-    options: RequestOptions,
-  ): Promise<StoredCaller> {
-    const { tags, attributes, ...plain } = facts;
-    for (let tries = 1; ; tries++) {
-      const current = await this.getItem(comId, key, options);
+  async writeCaller(comId: string, key: string, write: CallerWrite, nowMs: number): Promise<WriteOutcome> {
+    const crmChange = write.facts.tags !== undefined || write.facts.attributes !== undefined;
+    const backOff = this.requests.backOff();
+    // Without a change of tags or attributes nothing needs reading first.
+    let current = crmChange ? await this.getItem(comId, key) : undefined;
+    let report = write.report;
+    let reportOutcome: HandledOutcome | undefined = report ? 'recorded' : undefined;
+    for (;;) {
       if (current && isExpired(current, nowMs)) {
-        await this.eraseExpired(comId, key, current, options);
+        await this.eraseExpired(comId, key, current);
+        current = undefined;
+      }
+      const input = this.updateOf(comId, key, write, report, crmChange ? { current } : undefined, nowMs);
+      try {
+        const result = await this.requests.send((abortSignal) =>
+          this.client.send(new UpdateItemCommand(input), { abortSignal }),
+        );
+        return { caller: toStoredCaller(result.Attributes ?? {}, comId, key), report: reportOutcome };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      // The item as it now is says why the condition failed; each cause is met on its own.
+      const now = await this.getItem(comId, key);
+      if (report && now && !isExpired(now, nowMs)) {
+        const held = reportHeld(now, report);
+        if (held) {
+          reportOutcome = held;
+          report = undefined;
+          current = now;
+          continue;
+        }
+      }
+      if (now && isExpired(now, nowMs)) {
+        current = now;
         continue;
       }
-      const crm = applyCrmData(current ? toRecord(current) : {}, { tags, attributes });
-      const update = factUpdate(plain, comId, nowMs, this.table.retentionDays);
-      for (const [name, value] of factAttributes({}, crm)) update.setOrRemove(name, value);
-      const version = Number(current?.factsVersion?.N ?? 0);
-      update.setOrRemove('factsVersion', { N: String(version + 1) });
-      try {
-        const result = await this.client.send(
-          new UpdateItemCommand(
-            update.input(
-              this.table.tableName,
-              callerItemKey(comId, key),
-              unchangedSince(current, version, nowMs),
-            ),
-          ),
-          sendOptions(options),
-        );
-        return toStoredCaller(result.Attributes ?? {}, comId, key);
-      } catch (error) {
-        if (!isConditionFailure(error) || tries === RACE_TRIES) throw error;
-      }
+      await backOff.wait();
+      current = now;
     }
   }
 
@@ -197,69 +142,9 @@ export class CallerAdminStore {
     key: string,
     report: HandledReport,
     nowMs: number,
-    options: RequestOptions = {},
   ): Promise<HandledOutcome> {
-    const command = new UpdateItemCommand({
-      TableName: this.table.tableName,
-      Key: callerItemKey(comId, key),
-      UpdateExpression: `SET ${shiftRegister(REPORT_SLOTS, ':id')}, lastAgent = :agent, lastAgentAt = :at, ${TTL} = :expires, comId = :comId`,
-      ConditionExpression: `${NOT_EXPIRED} AND NOT (${REPORT_SLOTS.map((slot) => `${slot} = :id`).join(' OR ')}) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)`,
-      ExpressionAttributeValues: {
-        ':agent': { S: report.agent },
-        ':at': { N: String(report.atMs) },
-        ':id': { S: report.uuid },
-        ':emptySlot': { S: EMPTY_SLOT },
-        ':expires': { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) },
-        ':comId': { S: comId },
-        ...nowSecondsValue(nowMs),
-      },
-    });
-    let outcome: HandledOutcome = 'recorded';
-    const send = () => this.client.send(command, sendOptions(options));
-    await this.writeLive(comId, key, nowMs, options, send, (current) => {
-      if (isRememberedReport(current, report.uuid)) outcome = 'duplicate';
-      else if (Number(current.lastAgentAt?.N ?? 0) > report.atMs) outcome = 'older';
-      return outcome !== 'recorded';
-    });
-    return outcome;
-  }
-
-  /** The company's roster: every agent it told us about. */
-  async getRoster(comId: string): Promise<Map<string, AgentStatus>> {
-    const result = await this.client.send(new GetItemCommand(rosterRead(this.table.tableName, comId)));
-    return toRoster(result.Item);
-  }
-
-  /** Sets one agent's status in the company's roster (creating the roster). */
-  async putAgent(comId: string, agent: string, status: AgentStatus, nowMs: number): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.table.tableName,
-        Key: rosterItemKey(comId),
-        UpdateExpression: 'SET #agent = :status, comId = :comId',
-        ExpressionAttributeNames: { '#agent': `${AGENT_ATTRIBUTE_PREFIX}${agent}` },
-        ExpressionAttributeValues: { ':status': agentValue(status, nowMs), ':comId': { S: comId } },
-      }),
-    );
-  }
-
-  /** Forgets an agent (available again). Returns whether the roster held them. */
-  async deleteAgent(comId: string, agent: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table.tableName,
-          Key: rosterItemKey(comId),
-          UpdateExpression: 'REMOVE #agent',
-          ConditionExpression: 'attribute_exists(#agent)',
-          ExpressionAttributeNames: { '#agent': `${AGENT_ATTRIBUTE_PREFIX}${agent}` },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const outcome = await this.writeCaller(comId, key, { facts: {}, report }, nowMs);
+    return outcome.report ?? 'recorded';
   }
 
   /**
@@ -267,70 +152,137 @@ export class CallerAdminStore {
    * record (an expired one is erased too, but was already unknown).
    */
   async deleteCaller(comId: string, key: string, nowMs: number): Promise<boolean> {
-    const result = await this.client.send(
-      new DeleteItemCommand({
-        TableName: this.table.tableName,
-        Key: callerItemKey(comId, key),
-        ReturnValues: 'ALL_OLD',
-      }),
+    const result = await this.requests.send((abortSignal) =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.table.tableName,
+          Key: callerItemKey(comId, key),
+          ReturnValues: 'ALL_OLD',
+        }),
+        { abortSignal },
+      ),
     );
     return result.Attributes !== undefined && !isExpired(result.Attributes, nowMs);
   }
 
-  private async getItem(comId: string, key: string, options: RequestOptions = {}): Promise<Item | undefined> {
-    const result = await this.client.send(
-      new GetItemCommand(callerRead(this.table.tableName, comId, key)),
-      sendOptions(options),
+  /**
+   * The UpdateItem of a write: SET and REMOVE of the facts, the report with its conditions,
+   * and — for a change of tags or attributes — the result on `current` with a version of the
+   * item's facts that must still be the one read.
+   */
+  private updateOf(
+    comId: string,
+    key: string,
+    write: CallerWrite,
+    report: AgentReport | null | undefined,
+    crm: { current: Item | undefined } | undefined,
+    nowMs: number,
+  ) {
+    const update = new UpdateBuilder();
+    update.set(TTL, { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) });
+    update.set('comId', { S: comId });
+    const { tags, attributes, ...plain } = write.facts;
+    const conditions = [NOT_EXPIRED];
+    if (crm) {
+      const result = applyCrmData(crm.current ? toRecord(crm.current) : {}, { tags, attributes });
+      for (const [name, value] of factAttributes(plain, result)) update.setOrRemove(name, value);
+      const version = Number(crm.current?.factsVersion?.N ?? 0);
+      update.set('factsVersion', { N: String(version + 1) });
+      if (!crm.current) conditions.splice(0, 1, `attribute_not_exists(${CALLER_TABLE.partitionKey})`);
+      else if (version === 0) conditions.push('attribute_not_exists(factsVersion)');
+      else {
+        conditions.push('factsVersion = :seenVersion');
+        update.values[':seenVersion'] = { N: String(version) };
+      }
+    } else {
+      for (const [name, value] of factAttributes(plain)) update.setOrRemove(name, value);
+    }
+    if (report === null) {
+      update.setOrRemove('lastAgent', undefined);
+      update.setOrRemove('lastAgentAt', undefined);
+    } else if (report) {
+      update.set('lastAgent', { S: report.agent });
+      update.set('lastAgentAt', { N: String(report.atMs) });
+      update.values[':reportAt'] = { N: String(report.atMs) };
+      conditions.push('(attribute_not_exists(lastAgentAt) OR lastAgentAt <= :reportAt)');
+      if (report.id) {
+        update.expressions.push(shiftRegister(REPORT_SLOTS, ':reportId'));
+        update.values[':reportId'] = { S: report.id };
+        update.values[':emptySlot'] = { S: EMPTY_SLOT };
+        conditions.push(`NOT (${REPORT_SLOTS.map((slot) => `${slot} = :reportId`).join(' OR ')})`);
+      }
+    }
+    if (conditions.includes(NOT_EXPIRED)) Object.assign(update.values, nowSecondsValue(nowMs));
+    return update.input(this.table.tableName, callerItemKey(comId, key), conditions.join(' AND '));
+  }
+
+  private async getItem(comId: string, key: string): Promise<Item | undefined> {
+    const result = await this.requests.send((abortSignal) =>
+      this.client.send(new GetItemCommand(callerRead(this.table.tableName, comId, key)), { abortSignal }),
     );
     return result.Item;
   }
 
-  /**
-   * Sends a write conditioned on the item being live (NOT_EXPIRED, and whatever else the
-   * write asks). When the condition fails, the item as it then is says why: expired → erased
-   * (only the expiry we saw) and written again; `settled(current)` true → the write's own
-   * condition answered and nothing is to be written; otherwise it changed under us → again.
-   */
-  private async writeLive<T>(
-    comId: string,
-    key: string,
-    nowMs: number,
-    options: RequestOptions,
-    send: () => Promise<T>,
-    settled: (current: Item) => boolean = () => false,
-  ): Promise<T | undefined> {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await send();
-      } catch (error) {
-        if (!isConditionFailure(error) || tries === RACE_TRIES) throw error;
-      }
-      const current = await this.getItem(comId, key, options);
-      if (!current) continue;
-      if (isExpired(current, nowMs)) await this.eraseExpired(comId, key, current, options);
-      else if (settled(current)) return undefined;
-    }
-  }
-
   /** Deletes an expired item, unless another writer already replaced it. */
-  private async eraseExpired(
-    comId: string,
-    key: string,
-    expired: Item,
-    options: RequestOptions,
-  ): Promise<void> {
+  private async eraseExpired(comId: string, key: string, expired: Item): Promise<void> {
     try {
-      await this.client.send(
-        new DeleteItemCommand({
-          TableName: this.table.tableName,
-          Key: callerItemKey(comId, key),
-          ConditionExpression: `${TTL} = :seen`,
-          ExpressionAttributeValues: { ':seen': expired[TTL] ?? { N: '0' } },
-        }),
-        sendOptions(options),
+      await this.requests.send((abortSignal) =>
+        this.client.send(
+          new DeleteItemCommand({
+            TableName: this.table.tableName,
+            Key: callerItemKey(comId, key),
+            ConditionExpression: `${TTL} = :seen`,
+            ExpressionAttributeValues: { ':seen': expired[TTL] ?? { N: '0' } },
+          }),
+          { abortSignal },
+        ),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+}
+
+/** Why the item holds a report that this one must not replace: the same report, or a newer one. */
+function reportHeld(item: Item, report: AgentReport): 'duplicate' | 'older' | undefined {
+  if (report.id && isRememberedReport(item, report.id)) return 'duplicate';
+  if (Number(item.lastAgentAt?.N ?? 0) > report.atMs) return 'older';
+  return undefined;
+}
+
+/** An UpdateItem being built: SET and REMOVE actions, names (every one a placeholder) and values. */
+class UpdateBuilder {
+  readonly expressions: string[] = [];
+  readonly values: Item = {};
+  private readonly removals: string[] = [];
+  private readonly names: Record<string, string> = {};
+
+  set(name: string, value: Item[string]): void {
+    this.setOrRemove(name, value);
+  }
+
+  /** SET the attribute to `value`, or REMOVE it when `value` is undefined. */
+  setOrRemove(name: string, value: Item[string] | undefined): void {
+    // Names go through placeholders: `name` is a DynamoDB reserved word.
+    const placeholder = `#${name}`;
+    this.names[placeholder] = name;
+    if (value === undefined) this.removals.push(placeholder);
+    else {
+      this.expressions.push(`${placeholder} = :${name}`);
+      this.values[`:${name}`] = value;
+    }
+  }
+
+  input(tableName: string, key: Item, condition: string) {
+    const remove = this.removals.length ? ` REMOVE ${this.removals.join(', ')}` : '';
+    return {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET ${this.expressions.join(', ')}${remove}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: this.names,
+      ExpressionAttributeValues: this.values,
+      ReturnValues: 'ALL_NEW' as const,
+    };
   }
 }

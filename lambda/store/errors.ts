@@ -2,7 +2,6 @@
  * What a failed DynamoDB request means for the answer and the dashboard: the store is the
  * only module that knows DynamoDB's error names.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 
 /** Why a store request failed, as the fallback answer's cause. */
 export type StoreFailure =
@@ -62,6 +61,6 @@ function networkCode(error: unknown): string | undefined {
 }
 
 /** Whether a write was refused by its condition. */
-export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
-  return error instanceof ConditionalCheckFailedException;
+export function isConditionFailure(error: unknown): boolean {
+  return (error as ErrorShape | undefined)?.name === 'ConditionalCheckFailedException';
 }

@@ -69,10 +69,10 @@ describe('the admin API', () => {
       body: { com_id: 'other-company', caller_number: '1003', agent: '1001', uuid: 'u' },
     });
     expect(result.statusCode).toBe(200);
-    expect(await api.store.getCaller('other-company', 'ext:1003', Date.now())).toMatchObject({
+    expect(await api.stores.callers.getCaller('other-company', 'ext:1003', Date.now())).toMatchObject({
       lastAgent: '1001',
     });
-    expect(await api.store.getCaller(COMPANY, 'ext:1003', Date.now())).toBeUndefined();
+    expect(await api.stores.callers.getCaller(COMPANY, 'ext:1003', Date.now())).toBeUndefined();
   });
 
   it('erases everything about a caller', async () => {
@@ -80,7 +80,7 @@ describe('the admin API', () => {
     await answerFor('0612345678');
     expect((await api.admin('DELETE', '/callers/+31612345678')).statusCode).toBe(204);
     expect((await api.admin('GET', '/callers/0612345678')).statusCode).toBe(404);
-    expect(await api.store.getCaller(COMPANY, '31612345678', Date.now())).toBeUndefined();
+    expect(await api.stores.callers.getCaller(COMPANY, '31612345678', Date.now())).toBeUndefined();
     expect(await answerFor('0612345678')).toBe('default');
     expect((await api.admin('DELETE', '/callers/0699999999')).statusCode).toBe(404);
   });
@@ -190,7 +190,7 @@ describe('the admin API', () => {
         'POST',
         '/handled',
         'no caller',
-        { agent: '1003', uuid: 'u' },
+        { agent: '1003', id: 'u' },
         undefined,
         400,
         'caller_number is required',

@@ -30,10 +30,10 @@ describe('the roster', () => {
     (await api.call({ body: callBody({ caller_number }), headers: json, query: { token: WEBHOOK_TOKEN } }))
       .body;
   const lastAgentOf = (callerKey: string, agent: string) =>
-    api.store.recordHandled(
+    api.stores.callers.recordHandled(
       DEMO_COMPANY,
       callerKey,
-      { agent, uuid: `h-${agent}`, atMs: Date.now() - DAY_MS },
+      { agent, id: `h-${agent}`, atMs: Date.now() - DAY_MS },
       Date.now(),
     );
 
@@ -96,7 +96,7 @@ describe('the roster', () => {
   });
 
   it('passes over an unavailable ticket agent too', async () => {
-    await api.store.mergeFacts(DEMO_COMPANY, '31612345678', { ticketAgent: '1003' }, Date.now());
+    await api.putFacts(DEMO_COMPANY, '31612345678', { ticketAgent: '1003' }, Date.now());
     await api.admin('PUT', '/agents/1003', { body: { available: false } });
     expect(await answerOf('0612345678')).toBe('default');
   });
@@ -121,10 +121,10 @@ describe("the webhook's copy of the roster", () => {
       createTable: false,
       deps: { now: () => nowMs },
     });
-    await api.store.recordHandled(
+    await api.stores.callers.recordHandled(
       DEMO_COMPANY,
       '31612345678',
-      { agent: '1005', uuid: 'h', atMs: nowMs - DAY_MS },
+      { agent: '1005', id: 'h', atMs: nowMs - DAY_MS },
       nowMs,
     );
     const answer = async () =>
@@ -165,13 +165,13 @@ describe("the webhook's copy of the roster", () => {
         operations: ['GetItem'],
         forwardTo: dynamo.endpoint,
       });
-      await api.store.recordHandled(
+      await api.stores.callers.recordHandled(
         DEMO_COMPANY,
         '31612345678',
-        { agent: '1005', uuid: 'h', atMs: Date.now() - DAY_MS },
+        { agent: '1005', id: 'h', atMs: Date.now() - DAY_MS },
         Date.now(),
       );
-      await api.store.putAgent(DEMO_COMPANY, '1005', { available: false }, Date.now());
+      await api.stores.roster.putAgent(DEMO_COMPANY, '1005', { available: false }, Date.now());
       const webhook = await webhookUnderTest(faulty.endpoint, {
         env: { TABLE_NAME: api.config.tableName, BELPLAN_TIMEOUT_MS: '1000', SAFETY_MARGIN_MS: '700' },
         createTable: false,

@@ -31,21 +31,21 @@ afterAll(async () => {
 
 it('learns exactly the agent of each caller’s latest answered call, and a re-run learns nothing new', async () => {
   // Prepare: the file in Windows-1252; caller 31401234567 already has a newer report.
-  const { store, destroy } = await webhookUnderTest(dynamo.endpoint);
+  const { stores, tools, destroy } = await webhookUnderTest(dynamo.endpoint);
   const bytes = Buffer.from(CDR, 'latin1');
   const nowMs = Date.UTC(2026, 10, 29, 12);
-  await store.recordHandled(
+  await stores.callers.recordHandled(
     DEMO_COMPANY,
     '31401234567',
-    { agent: '1010', uuid: 'newer', atMs: nowMs - 3_600_000 },
+    { agent: '1010', id: 'newer', atMs: nowMs - 3_600_000 },
     nowMs,
   );
 
   // Act
   const { text, encoding } = decodeFile(bytes);
   const plan = planCdr(text, '31', nowMs);
-  const first = await learnCdr(plan, store, DEMO_COMPANY, { nowMs });
-  const again = await learnCdr(planCdr(text, '31', nowMs), store, DEMO_COMPANY, { nowMs });
+  const first = await learnCdr(plan, tools.callers, DEMO_COMPANY, { nowMs });
+  const again = await learnCdr(planCdr(text, '31', nowMs), tools.callers, DEMO_COMPANY, { nowMs });
 
   // Assess
   expect(encoding).toBe('windows-1252');
@@ -66,11 +66,11 @@ it('learns exactly the agent of each caller’s latest answered call, and a re-r
   ]);
   expect(first.bad).toEqual([{ line: 9, reason: expect.stringContaining('time must be a time') }]);
   expect(again.outcomes).toEqual({ recorded: 0, duplicate: 1, older: 1 });
-  const learned = await store.getCaller(DEMO_COMPANY, '31612345678', nowMs);
+  const learned = await stores.callers.getCaller(DEMO_COMPANY, '31612345678', nowMs);
   expect(learned).toMatchObject({ lastAgent: '1007', lastAgentAt: Date.UTC(2026, 10, 28, 10, 40) });
-  expect((await store.getCaller(DEMO_COMPANY, '31401234567', nowMs))?.lastAgent).toBe('1010');
+  expect((await stores.callers.getCaller(DEMO_COMPANY, '31401234567', nowMs))?.lastAgent).toBe('1010');
   for (const untaught of ['31201234567', '31301234567']) {
-    expect(await store.getCaller(DEMO_COMPANY, untaught, nowMs)).toBeUndefined();
+    expect(await stores.callers.getCaller(DEMO_COMPANY, untaught, nowMs)).toBeUndefined();
   }
   destroy();
 });

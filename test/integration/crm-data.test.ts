@@ -7,16 +7,15 @@
 import { format } from 'node:util';
 import fc from 'fast-check';
 import { DEFAULTS } from '../../lambda/config';
-import { CallerAdminStore } from '../../lambda/store/caller-store';
 import { createDynamoClient } from '../../lambda/store/client';
 import type { RunningLocal } from '../../local/app';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody } from '../../local/events';
-import { BulkCallerStore } from '../../tools/bulk-store';
 import { exportLines } from '../../tools/export';
 import { planImport } from '../../tools/import';
 import { runImport } from '../../tools/import-writer';
+import { toolStores } from '../../tools/tables';
 import { adminUnderTest, WEBHOOK_TOKEN } from '../support/harness';
 import { callLocal, startTestLocal } from '../support/local-app';
 
@@ -116,7 +115,7 @@ describe('arbitrary tags and attributes within the limits', () => {
     .filter((text) => text.trim() !== '' && [...text].every((char) => char >= ' '));
 
   it('round-trip through admin PUT, GET, export and import', async () => {
-    const stores = { admin: api.store, bulk: new BulkCallerStore(api.client, api.config) };
+    const stores = api.tools;
     let number = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -127,7 +126,7 @@ describe('arbitrary tags and attributes within the limits', () => {
           const caller = `0620${String(number++).padStart(6, '0')}`;
           expect((await put(caller, { tags, attributes })).status).toBe(200);
           const read = JSON.parse((await api.admin('GET', `/callers/${caller}`)).body ?? '{}');
-          const stored = await api.store.getCaller(DEMO_COMPANY, read.number, Date.now());
+          const stored = await api.stores.callers.getCaller(DEMO_COMPANY, read.number, Date.now());
           const plan = planImport(exportLines(stored ? [stored] : []).join('\n'), '31', Date.now());
           const again = await runImport(plan, stores, DEMO_COMPANY, { nowMs: Date.now() });
 
@@ -218,9 +217,9 @@ describe('the cookbook, through the local URL', () => {
   });
 
   it('answers as documented for data that arrived by import', async () => {
-    const client = createDynamoClient({ region: DEFAULTS.region, endpoint: local.endpoint, maxAttempts: 3 });
+    const client = createDynamoClient({ region: DEFAULTS.region, endpoint: local.endpoint, maxAttempts: 1 });
     const table = { tableName: local.tableName, retentionDays: DEFAULTS.retentionDays };
-    const tables = { admin: new CallerAdminStore(client, table), bulk: new BulkCallerStore(client, table) };
+    const tables = toolStores(client, table);
     const csv = [
       'Telefoon;Tags;Taal;Accountmanager;Segment',
       '0640000001;vip klant;;;gold',

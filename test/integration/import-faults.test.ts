@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULTS } from '../../lambda/config';
-import { CallerAdminStore } from '../../lambda/store/caller-store';
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { type FaultyDynamo, startFaultyDynamo } from '../../local/fault-dynamo';
-import { BulkCallerStore } from '../../tools/bulk-store';
 import { planImport } from '../../tools/import';
 import { runImport } from '../../tools/import-writer';
+import { toolStores } from '../../tools/tables';
 import { webhookUnderTest } from '../support/harness';
 
 const run = promisify(execFile);
@@ -66,10 +65,7 @@ it('rides out a 1.5 s burst of 500s in the middle of an import, writing every ro
   });
   const through = await webhookUnderTest(faulty.endpoint, { createTable: false });
   const tableOptions = { ...through.config, tableName: table.config.tableName };
-  const stores = {
-    admin: new CallerAdminStore(through.client, tableOptions),
-    bulk: new BulkCallerStore(through.client, tableOptions),
-  };
+  const stores = toolStores(through.client, tableOptions);
   const nowMs = Date.now();
 
   // Act
@@ -79,10 +75,7 @@ it('rides out a 1.5 s burst of 500s in the middle of an import, writing every ro
   expect(faulty.faultCount()).toBeGreaterThan(10);
   expect([result.written, result.failed.length, result.notAttempted]).toEqual([3000, 0, 0]);
   let stored = 0;
-  for await (const _caller of new BulkCallerStore(table.client, table.config).listCallers(
-    DEMO_COMPANY,
-    nowMs,
-  )) {
+  for await (const _caller of table.tools.bulk.listCallers(DEMO_COMPANY, nowMs)) {
     stored++;
   }
   expect(stored).toBe(3000);

@@ -5,7 +5,6 @@
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
 import { callBody } from '../../local/events';
-import { BulkCallerStore } from '../../tools/bulk-store';
 import { planImport } from '../../tools/import';
 import { runImport } from '../../tools/import-writer';
 import { adminUnderTest, WEBHOOK_TOKEN } from '../support/harness';
@@ -29,7 +28,7 @@ const keyOf = (index: number) => `316${String(30_000_000 + index)}`;
 it('loses no call and no report that was acknowledged during an import of 5 000 new callers', async () => {
   // Prepare
   const api = await adminUnderTest(dynamo.endpoint);
-  const stores = { admin: api.store, bulk: new BulkCallerStore(api.client, api.config) };
+  const stores = api.tools;
   const lines = ['number,name,openInvoices'];
   for (let index = 0; index < CALLERS; index++) lines.push(`${numberOf(index)},Klant ${index},0`);
   const nowMs = Date.now();
@@ -84,11 +83,11 @@ it('loses no call and no report that was acknowledged during an import of 5 000 
   expect(reported.size + called.size).toBeGreaterThan(100);
   const lost: string[] = [];
   for (const [index, agent] of reported) {
-    const stored = await api.store.getCaller(DEMO_COMPANY, keyOf(index), Date.now());
+    const stored = await api.stores.callers.getCaller(DEMO_COMPANY, keyOf(index), Date.now());
     if (stored?.lastAgent !== agent) lost.push(`report of ${index}: ${stored?.lastAgent}`);
   }
   for (const [index, calls] of called) {
-    const stored = await api.store.getCaller(DEMO_COMPANY, keyOf(index), Date.now());
+    const stored = await api.stores.callers.getCaller(DEMO_COMPANY, keyOf(index), Date.now());
     if (stored?.calls !== calls) lost.push(`calls of ${index}: ${stored?.calls} of ${calls}`);
     if (stored?.name !== `Klant ${index}`) lost.push(`name of ${index}: ${stored?.name}`);
   }

@@ -1,6 +1,5 @@
 import { DEMO_COMPANY } from '../../local/demo';
 import { type LocalDynamo, startDynalite } from '../../local/dynamo';
-import { BulkCallerStore } from '../../tools/bulk-store';
 import { planImport } from '../../tools/import';
 import { runImport } from '../../tools/import-writer';
 import { webhookUnderTest } from '../support/harness';
@@ -8,8 +7,7 @@ import { webhookUnderTest } from '../support/harness';
 /** The stores an import uses, on the table of a webhook under test. */
 async function importTarget(endpoint: string) {
   const webhook = await webhookUnderTest(endpoint);
-  const stores = { admin: webhook.store, bulk: new BulkCallerStore(webhook.client, webhook.config) };
-  return { ...webhook, stores };
+  return { ...webhook, stores: webhook.tools };
 }
 
 const COMPANY = DEMO_COMPANY;
@@ -37,7 +35,7 @@ describe('runImport', () => {
     const secondRunRequests = dynamo.requestCount() - before;
     let stored = 0;
     for await (const _caller of stores.bulk.listCallers(COMPANY, nowMs)) stored++;
-    const sample = await stores.admin.getCaller(COMPANY, '31610019995', nowMs);
+    const sample = await stores.callers.getCaller(COMPANY, '31610019995', nowMs);
     destroy();
 
     expect([
@@ -60,9 +58,9 @@ describe('runImport', () => {
 
   it('merges changed rows into callers with history, keeping their calls and agent time', async () => {
     const { stores, calls, destroy } = await importTarget(dynamo.endpoint);
-    const store = stores.admin;
+    const store = stores.callers;
     const handledAt = nowMs - 86_400_000;
-    await store.recordHandled(COMPANY, '31612345678', { agent: '1004', uuid: 'c1', atMs: handledAt }, nowMs);
+    await store.recordHandled(COMPANY, '31612345678', { agent: '1004', id: 'c1', atMs: handledAt }, nowMs);
     await calls.recordCallAndLoadCaller({
       comId: COMPANY,
       callerKey: '31612345678',

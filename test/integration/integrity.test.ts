@@ -48,7 +48,7 @@ async function expiredCaller(): Promise<void> {
   );
 }
 
-const stored = () => api.store.getCaller(DEMO_COMPANY, CALLER, Date.now());
+const stored = () => api.stores.callers.getCaller(DEMO_COMPANY, CALLER, Date.now());
 
 describe('concurrent calls are counted exactly', () => {
   it.each([2, 10, 50])(

@@ -109,7 +109,7 @@ describe('POST /notulist', () => {
     ['Amsterdam local time', '2026-11-28 10:15:00'],
   ])('reads dated as %s', async (_name, dated) => {
     expect((await resultOf(postNotulist({ from: '0612345678', to: '1003', dated }))).result).toBe('recorded');
-    const stored = await api.store.getCaller(DEMO_COMPANY, '31612345678', Date.now());
+    const stored = await api.stores.callers.getCaller(DEMO_COMPANY, '31612345678', Date.now());
     expect(stored?.lastAgentAt).toBe(Date.UTC(2026, 10, 28, 9, 15));
   });
 

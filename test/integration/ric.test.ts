@@ -232,7 +232,7 @@ describe('the admin bundle under the runtime interface client', () => {
   beforeAll(async () => {
     const webhook = await webhookUnderTest(dynamo.endpoint);
     destroy = webhook.destroy;
-    handler = createAdminHandler({ config: webhook.config, store: webhook.store, log: () => {} });
+    handler = createAdminHandler({ config: webhook.config, stores: webhook.stores, log: () => {} });
     const tableName = `${webhook.config.tableName}-ric`;
     await ensureCallerTable(webhook.client, tableName);
     ric = await startUnderRic({

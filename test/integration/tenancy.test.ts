@@ -38,7 +38,7 @@ describe('a deployment that lists its companies (COMPANY_IDS)', () => {
   });
 
   it('answers calls of its companies', async () => {
-    await api.store.mergeFacts(ACME, '31612345678', { openInvoices: 1 }, Date.now());
+    await api.putFacts(ACME, '31612345678', { openInvoices: 1 }, Date.now());
     expect((await callAs('test-webhook-token-0123456789abcdef', ACME)).body).toBe('finance');
   });
 
@@ -76,14 +76,14 @@ describe('tokens that name their companies', () => {
   });
 
   it('open their own company', async () => {
-    await api.store.mergeFacts(GLOBEX, '31612345678', { ticketAgent: '2001' }, Date.now());
+    await api.putFacts(GLOBEX, '31612345678', { ticketAgent: '2001' }, Date.now());
     expect((await callAs(ACME_WEBHOOK, ACME)).statusCode).toBe(200);
     expect((await callAs(GLOBEX_WEBHOOK, GLOBEX)).body).toBe('2001');
   });
 
   it("never another's: its facts are not read and its count not raised", async () => {
     // Prepare
-    await api.store.mergeFacts(GLOBEX, '31612345678', { openInvoices: 4 }, Date.now());
+    await api.putFacts(GLOBEX, '31612345678', { openInvoices: 4 }, Date.now());
     const before = dynamo.requestCount();
 
     // Act
@@ -92,7 +92,7 @@ describe('tokens that name their companies', () => {
     // Assess
     expect(answer.statusCode).toBe(403);
     expect(dynamo.requestCount()).toBe(before);
-    expect((await api.store.getCaller(GLOBEX, '31612345678', Date.now()))?.calls).toBe(0);
+    expect((await api.stores.callers.getCaller(GLOBEX, '31612345678', Date.now()))?.calls).toBe(0);
   });
 
   it('for the admin API too', async () => {

@@ -47,7 +47,7 @@ describe('the webhook answers', () => {
   it("the manual's example as printed", async () => {
     const result = await webhook.call({ body: manualExample, headers: json });
     expect(result).toMatchObject({ statusCode: 200, body: 'default' });
-    const stored = await webhook.store.getCaller(COMPANY, '31152026057', Date.now());
+    const stored = await webhook.stores.callers.getCaller(COMPANY, '31152026057', Date.now());
     expect(stored).toMatchObject({ calls: 1, lastUuid: 'b587f4ee-718d-11ed-88ee-b97829e8fee4' });
   });
 
@@ -67,11 +67,13 @@ describe('the webhook answers', () => {
       headers: json,
     });
     expect([formResult.statusCode, base64Result.statusCode]).toEqual([200, 200]);
-    expect(await webhook.store.getCaller(COMPANY, '31612345678', Date.now())).toMatchObject({ calls: 2 });
+    expect(await webhook.stores.callers.getCaller(COMPANY, '31612345678', Date.now())).toMatchObject({
+      calls: 2,
+    });
   });
 
   it('finance for a caller with unpaid invoices', async () => {
-    await webhook.store.mergeFacts(COMPANY, '31152026057', { openInvoices: 2 }, Date.now());
+    await webhook.putFacts(COMPANY, '31152026057', { openInvoices: 2 }, Date.now());
     expect((await postCall({ caller_number: '0152026057' })).body).toBe('finance');
     expect(webhook.logs.at(-1)).toMatchObject({
       answer: 'finance',
@@ -81,23 +83,23 @@ describe('the webhook answers', () => {
   });
 
   it("the ticket's agent for a caller with an open ticket", async () => {
-    await webhook.store.mergeFacts(COMPANY, '31152026057', { ticketAgent: '1003' }, Date.now());
+    await webhook.putFacts(COMPANY, '31152026057', { ticketAgent: '1003' }, Date.now());
     expect((await postCall({ caller_number: '+31 15 202 6057' })).body).toBe('1003');
   });
 
   it('the last agent within 30 days, and not after', async () => {
     const now = Date.now();
-    await webhook.store.recordHandled(
+    await webhook.stores.callers.recordHandled(
       COMPANY,
       '31152026057',
-      { agent: '1004', uuid: 'c1', atMs: now - DAY_MS },
+      { agent: '1004', id: 'c1', atMs: now - DAY_MS },
       now,
     );
     expect((await postCall()).body).toBe('1004');
-    await webhook.store.recordHandled(
+    await webhook.stores.callers.recordHandled(
       COMPANY,
       '31612345678',
-      { agent: '1005', uuid: 'c2', atMs: now - 31 * DAY_MS },
+      { agent: '1005', id: 'c2', atMs: now - 31 * DAY_MS },
       now,
     );
     expect((await postCall({ caller_number: '0612345678' })).body).toBe('default');
@@ -119,7 +121,7 @@ describe('the webhook answers', () => {
   });
 
   it('internal extensions as their own callers', async () => {
-    await webhook.store.mergeFacts(COMPANY, 'ext:1003', { ticketAgent: '1009' }, Date.now());
+    await webhook.putFacts(COMPANY, 'ext:1003', { ticketAgent: '1009' }, Date.now());
     expect((await postCall({ caller_number: '1003' })).body).toBe('1009');
   });
 
@@ -143,7 +145,7 @@ describe('the webhook answers', () => {
   it('the fallback at once, without DynamoDB, when the kill switch is on', async () => {
     webhook.destroy();
     webhook = await webhookUnderTest(dynamo.endpoint, { env: { KILL_SWITCH: 'on' } });
-    await webhook.store.mergeFacts(COMPANY, '31152026057', { openInvoices: 2 }, Date.now());
+    await webhook.putFacts(COMPANY, '31152026057', { openInvoices: 2 }, Date.now());
     const before = dynamo.requestCount();
     expect((await postCall()).body).toBe('default');
     expect(dynamo.requestCount()).toBe(before);
@@ -156,18 +158,20 @@ describe('the webhook records', () => {
     const before = Date.now();
     await postCall({ uuid: 'call-1' });
     await postCall({ uuid: 'call-2' });
-    const stored = await webhook.store.getCaller(COMPANY, '31152026057', Date.now());
+    const stored = await webhook.stores.callers.getCaller(COMPANY, '31152026057', Date.now());
     expect(stored).toMatchObject({ calls: 2, lastUuid: 'call-2' });
     expect(stored?.lastCallAt).toBeGreaterThanOrEqual(before);
     expect(stored?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 399 * 86_400);
   });
 
   it('a call delivered twice as one, and answers both the same', async () => {
-    await webhook.store.mergeFacts(COMPANY, '31152026057', { ticketAgent: '1003' }, Date.now());
+    await webhook.putFacts(COMPANY, '31152026057', { ticketAgent: '1003' }, Date.now());
     const first = await postCall({ uuid: 'dup-1' });
     const second = await postCall({ uuid: 'dup-1' });
     expect([first.body, second.body]).toEqual(['1003', '1003']);
-    expect(await webhook.store.getCaller(COMPANY, '31152026057', Date.now())).toMatchObject({ calls: 1 });
+    expect(await webhook.stores.callers.getCaller(COMPANY, '31152026057', Date.now())).toMatchObject({
+      calls: 1,
+    });
   });
 
   it('50 concurrent calls of one caller as exactly 50', async () => {
@@ -176,7 +180,9 @@ describe('the webhook records', () => {
     );
     expect(results.every((result) => result.statusCode === 200 && result.body === 'default')).toBe(true);
     expect(webhook.logs.filter((entry) => entry.fallbackCause)).toEqual([]);
-    expect(await webhook.store.getCaller(COMPANY, '31687654321', Date.now())).toMatchObject({ calls: 50 });
+    expect(await webhook.stores.callers.getCaller(COMPANY, '31687654321', Date.now())).toMatchObject({
+      calls: 50,
+    });
   });
 
   it('an expired record as absent, starting it afresh', async () => {
@@ -193,19 +199,19 @@ describe('the webhook records', () => {
       }),
     );
     expect((await postCall()).body).toBe('default');
-    const stored = await webhook.store.getCaller(COMPANY, '31152026057', Date.now());
+    const stored = await webhook.stores.callers.getCaller(COMPANY, '31152026057', Date.now());
     expect(stored).toMatchObject({ calls: 1 });
     expect(stored?.openInvoices).toBeUndefined();
   });
 
   it('the callers of two companies apart', async () => {
-    await webhook.store.mergeFacts(COMPANY, '31152026057', { openInvoices: 1 }, Date.now());
+    await webhook.putFacts(COMPANY, '31152026057', { openInvoices: 1 }, Date.now());
     expect((await postCall({ com_id: OTHER_COMPANY })).body).toBe('default');
     expect((await postCall({ com_id: COMPANY })).body).toBe('finance');
-    expect(await webhook.store.getCaller(OTHER_COMPANY, '31152026057', Date.now())).toMatchObject({
+    expect(await webhook.stores.callers.getCaller(OTHER_COMPANY, '31152026057', Date.now())).toMatchObject({
       calls: 1,
     });
-    expect(await webhook.store.getCaller(COMPANY, '31152026057', Date.now())).toMatchObject({
+    expect(await webhook.stores.callers.getCaller(COMPANY, '31152026057', Date.now())).toMatchObject({
       calls: 1,
       openInvoices: 1,
     });

@@ -3,18 +3,21 @@
  * test's choosing (dynalite or a fault server), with their log lines captured.
  */
 import { randomUUID } from 'node:crypto';
-import { createAdminHandler } from '../../lambda/admin/routes';
+import { ADMIN_RETRY_POLICY, createAdminHandler } from '../../lambda/admin/routes';
 import { type Config, DEFAULTS, parseConfig } from '../../lambda/config';
+import type { CallerFacts } from '../../lambda/domain/caller-facts';
 import { sha256Hex } from '../../lambda/http/access';
 import type { FunctionUrlResult } from '../../lambda/http/adapter';
 import type { RequestLog } from '../../lambda/http/request-log';
-import { CallerAdminStore } from '../../lambda/store/caller-store';
+import { type AdminStores, adminStores } from '../../lambda/store/admin-stores';
+import { callerWriteOf } from '../../lambda/store/caller-store';
 import { createDynamoClient } from '../../lambda/store/client';
 import { webhookStores } from '../../lambda/store/webhook-stores';
 import { createWebhookHandler, type WebhookDeps } from '../../lambda/webhook/handler';
 import { DEMO_COMPANY } from '../../local/demo';
-import { ensureCallerTable, useLocalCredentials } from '../../local/dynamo';
+import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from '../../local/dynamo';
 import { type EventInput, functionUrlEvent } from '../../local/events';
+import { toolStores } from '../../tools/tables';
 
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789abcdef';
 export const NEXT_WEBHOOK_TOKEN = 'test-webhook-token-next-0123456789';
@@ -23,6 +26,23 @@ export const INGEST_TOKEN = 'test-ingest-token-0123456789abcdef';
 
 // The real SDK client reads credentials from the environment, as in Lambda.
 useLocalCredentials();
+
+/**
+ * One dynalite for the test file, started before its first test and closed after its last.
+ * @example const dynamo = useDynalite(); … webhookUnderTest(dynamo().endpoint)
+ */
+export function useDynalite(): () => LocalDynamo {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(() => dynamo?.close());
+  return () => {
+    if (!dynamo)
+      throw new Error('useDynalite() gives its dynalite to tests, not to the code that defines them');
+    return dynamo;
+  };
+}
 
 /** A configuration for tests: a fresh table name, the test tokens, and overrides. */
 export function testConfig(endpoint: string, env: Record<string, string> = {}): Config {
@@ -39,7 +59,8 @@ export function testConfig(endpoint: string, env: Record<string, string> = {}): 
 
 /**
  * A webhook handler wired like the Lambda entry, against `endpoint`, with its log captured;
- * `store` is the admin store on the same table, for preparing and reading records.
+ * `stores` are the admin stores on the same table (their own client, as the admin function's),
+ * and `putFacts` writes a caller's facts through them, for preparing and reading records.
  */
 export async function webhookUnderTest(
   endpoint: string,
@@ -53,7 +74,12 @@ export async function webhookUnderTest(
   });
   if (options.createTable ?? true) await ensureCallerTable(client, config.tableName);
   const { calls, roster } = webhookStores(client, config);
-  const store = new CallerAdminStore(client, config);
+  const adminClient = createDynamoClient({ region: config.region, endpoint, maxAttempts: 1 });
+  const stores = adminStores(adminClient, config, ADMIN_RETRY_POLICY);
+  // What the tools write through: their own policy on the same client, and the bulk store.
+  const tools = toolStores(adminClient, config);
+  const putFacts = (comId: string, callerKey: string, facts: CallerFacts, nowMs = Date.now()) =>
+    stores.callers.writeCaller(comId, callerKey, callerWriteOf(facts, nowMs), nowMs);
   const logs: RequestLog[] = [];
   const handler = createWebhookHandler({
     config,
@@ -64,7 +90,11 @@ export async function webhookUnderTest(
   });
   const call = async (input: EventInput = {}): Promise<FunctionUrlResult> =>
     handler(functionUrlEvent({ query: { token: WEBHOOK_TOKEN }, ...input }));
-  return { config, client, calls, store, logs, handler, call, destroy: () => client.destroy() };
+  const destroy = () => {
+    client.destroy();
+    adminClient.destroy();
+  };
+  return { config, client, calls, stores, tools, putFacts, logs, handler, call, destroy };
 }
 
 /** An admin API handler wired like its Lambda entry, beside a webhook on the same table. */
@@ -73,7 +103,7 @@ export async function adminUnderTest(endpoint: string, env: Record<string, strin
   const logs: RequestLog[] = [];
   const handler = createAdminHandler({
     config: webhook.config,
-    store: webhook.store,
+    stores: webhook.stores,
     log: (entry) => logs.push(entry),
   });
   const call = async (

@@ -7,8 +7,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULTS } from '../../lambda/config';
 import { CRM_DATA_LIMITS } from '../../lambda/domain/caller-facts';
 import { normalizeCaller } from '../../lambda/domain/numbers';
-import { CallerAdminStore } from '../../lambda/store/caller-store';
+import { adminStores } from '../../lambda/store/admin-stores';
+import { callerWriteOf } from '../../lambda/store/caller-store';
 import { DEMO_COMPANY } from '../../local/demo';
+import { TOOL_RETRY_POLICY } from '../tables';
 import { BENCH_TABLE } from './context';
 
 /** The agent who answered every full-record caller, and what the webhook answers them. */
@@ -23,10 +25,8 @@ export function fullRecordCaller(index: number): string {
 
 /** Writes `count` full-record callers and a roster of 20 agents, one of them away. */
 export async function seedFullRecords(client: DynamoDBClient, count: number): Promise<void> {
-  const store = new CallerAdminStore(client, {
-    tableName: BENCH_TABLE,
-    retentionDays: DEFAULTS.retentionDays,
-  });
+  const table = { tableName: BENCH_TABLE, retentionDays: DEFAULTS.retentionDays };
+  const { callers, roster } = adminStores(client, table, TOOL_RETRY_POLICY);
   const nowMs = Date.now();
   const tags = Array.from({ length: CRM_DATA_LIMITS.tags }, (_, i) =>
     `tag-${i}`.padEnd(CRM_DATA_LIMITS.tagChars, 'x'),
@@ -39,21 +39,17 @@ export async function seedFullRecords(client: DynamoDBClient, count: number): Pr
   );
   for (let agent = 0; agent < ROSTER_SIZE; agent++) {
     const id = String(1000 + agent);
-    await store.putAgent(DEMO_COMPANY, id, { available: id !== '1005', name: `Agent ${id}` }, nowMs);
+    await roster.putAgent(DEMO_COMPANY, id, { available: id !== '1005', name: `Agent ${id}` }, nowMs);
   }
   for (let index = 0; index < count; index++) {
     const key = normalizeCaller(fullRecordCaller(index), DEFAULTS.defaultCountryCode);
     if (key.kind === 'anonymous') throw new Error('a full-record caller cannot be anonymous');
-    await store.mergeFacts(
+    const facts = { name: 'Full Record BV', tags: { set: tags }, attributes };
+    await callers.writeCaller(DEMO_COMPANY, key.key, callerWriteOf(facts, nowMs), nowMs);
+    await callers.recordHandled(
       DEMO_COMPANY,
       key.key,
-      { name: 'Full Record BV', tags: { set: tags }, attributes },
-      nowMs,
-    );
-    await store.recordHandled(
-      DEMO_COMPANY,
-      key.key,
-      { agent: FULL_RECORD_AGENT, uuid: `bench-full-${index}`, atMs: nowMs - DAY_MS },
+      { agent: FULL_RECORD_AGENT, id: `bench-full-${index}`, atMs: nowMs - DAY_MS },
       nowMs,
     );
   }

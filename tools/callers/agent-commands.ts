@@ -35,7 +35,7 @@ export function registerAgentCommands(cli: Command): void {
 async function setAgent(tables: CallerTables, agentText: string, flags: AgentFlags): Promise<void> {
   const agent = agentToken(agentText, 'AGENT');
   if (flags.forget) {
-    const existed = await tables.admin.deleteAgent(tables.comId, agent);
+    const existed = await tables.stores.roster.deleteAgent(tables.comId, agent);
     console.log(existed ? `forgot ${agent}: available` : `${agent} was not in the roster: available`);
     return;
   }
@@ -46,14 +46,14 @@ async function setAgent(tables: CallerTables, agentText: string, flags: AgentFla
     ...(flags.until ? { until: flags.until } : {}),
     ...(flags.name ? { name: flags.name } : {}),
   });
-  await tables.admin.putAgent(tables.comId, agent, status, Date.now());
+  await tables.stores.roster.putAgent(tables.comId, agent, status, Date.now());
   const until = status.untilMs === undefined ? '' : ` until ${new Date(status.untilMs).toISOString()}`;
   console.log(`${agent}: ${status.available ? 'available' : `unavailable${until}`}`);
 }
 
 async function listAgents(tables: CallerTables): Promise<void> {
   const nowMs = Date.now();
-  const roster = await tables.admin.getRoster(tables.comId);
+  const roster = await tables.stores.roster.getRoster(tables.comId);
   if (roster.size === 0) console.log('no agents in the roster: every agent counts as available');
   for (const [agent, status] of [...roster].sort(([a], [b]) => a.localeCompare(b))) {
     const now = availabilityOf(roster, agent, nowMs).available ? 'available' : 'unavailable';

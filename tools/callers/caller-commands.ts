@@ -1,9 +1,10 @@
 /** `npm run callers -- import | get | put | delete | export`: caller facts by hand and in bulk. */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { callerKeyOfNumber, factsOf, withAgentTime } from '../../lambda/domain/caller-facts';
+import { callerKeyOfNumber, factsOf } from '../../lambda/domain/caller-facts';
 import { FACT_NAMES, FACTS, type FactName } from '../../lambda/domain/facts';
 import { displayNumber } from '../../lambda/domain/numbers';
+import { callerWriteOf } from '../../lambda/store/caller-store';
 import type { StoredCaller } from '../../lambda/store/items';
 import { CliError } from '../cli';
 import { decodeFile, ENCODINGS, type Encoding } from '../csv';
@@ -66,9 +67,8 @@ async function importFile(
   const plan = planImport(text, tables.country, nowMs, { attributes: flags.attributes ?? [] });
   if (encoding === 'windows-1252') console.error('read as Windows-1252 (not valid UTF-8)');
   const showProgress = process.stderr.isTTY && plan.rows.length >= 1000;
-  const result = await runImport(plan, tables, tables.comId, {
+  const result = await runImport(plan, { bulk: tables.bulk, callers: tables.stores.callers }, tables.comId, {
     nowMs,
-    retry: tables.retry,
     onProgress: (done, total) => {
       if (showProgress) process.stderr.write(`\rimporting ${done}/${total}`);
     },
@@ -95,7 +95,7 @@ async function importFile(
 }
 
 async function getCaller(tables: CallerTables, number: string): Promise<void> {
-  const caller = await tables.admin.getCaller(tables.comId, keyOf(tables, number), Date.now());
+  const caller = await tables.stores.callers.getCaller(tables.comId, keyOf(tables, number), Date.now());
   if (!caller) throw new CliError('unknown caller');
   printCaller(caller);
 }
@@ -114,12 +114,18 @@ async function putCaller(tables: CallerTables, number: string, flags: FactFlags)
     throw new CliError(`put needs at least one of ${options.join(', ')}`);
   }
   const nowMs = Date.now();
-  const facts = withAgentTime(factsOf(body, nowMs), nowMs);
-  printCaller(await tables.admin.mergeFacts(tables.comId, keyOf(tables, number), facts, nowMs));
+  const write = callerWriteOf(factsOf(body, nowMs), nowMs);
+  const { caller } = await tables.stores.callers.writeCaller(
+    tables.comId,
+    keyOf(tables, number),
+    write,
+    nowMs,
+  );
+  printCaller(caller);
 }
 
 async function deleteCaller(tables: CallerTables, number: string): Promise<void> {
-  const existed = await tables.admin.deleteCaller(tables.comId, keyOf(tables, number), Date.now());
+  const existed = await tables.stores.callers.deleteCaller(tables.comId, keyOf(tables, number), Date.now());
   console.log(existed ? 'deleted' : 'unknown caller: nothing to delete');
 }
 

@@ -52,9 +52,8 @@ async function learnFromCdr(tables: CallerTables, file: string, flags: LearnFlag
   const columns = Object.entries(plan.columns).map(([field, header]) => `${field} ← "${header}"`);
   console.error(`columns: ${columns.join(', ')}`);
   const showProgress = process.stderr.isTTY && plan.reports.length >= 1000;
-  const result = await learnCdr(plan, tables.admin, tables.comId, {
+  const result = await learnCdr(plan, tables.stores.callers, tables.comId, {
     nowMs,
-    retry: tables.retry,
     onProgress: (done, total) => {
       if (showProgress && (done % 250 === 0 || done === total))
         process.stderr.write(`\rlearning ${done}/${total}`);
