@@ -9,7 +9,7 @@ import type { CallerFacts } from '../../lambda/domain/caller-facts';
 import { sha256Hex } from '../../lambda/http/access';
 import type { FunctionUrlResult } from '../../lambda/http/adapter';
 import type { RequestLog } from '../../lambda/http/request-log';
-import { type AdminStores, adminStores } from '../../lambda/store/admin-stores';
+import { adminStores } from '../../lambda/store/admin-stores';
 import { callerWriteOf } from '../../lambda/store/caller-store';
 import { createDynamoClient } from '../../lambda/store/client';
 import { webhookStores } from '../../lambda/store/webhook-stores';

@@ -1,0 +1,112 @@
+/**
+ * An import meets a DynamoDB that fails for a while, or hangs: it retries what passes, gives
+ * every request a timeout, and accounts for every row in its summary and exit code.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DEFAULTS } from '../../../lambda/config';
+import { DEMO_COMPANY } from '../../../local/demo';
+import { type FaultyDynamo, startFaultyDynamo } from '../../../local/fault-dynamo';
+import { planImport } from '../../../tools/import';
+import { runImport } from '../../../tools/import-writer';
+import { toolStores } from '../../../tools/tables';
+import { useDynalite, webhookUnderTest } from '../../support/harness';
+import { ROOT, TSX } from '../../support/paths';
+
+const run = promisify(execFile);
+
+const dynamo = useDynalite();
+let faulty: FaultyDynamo | undefined;
+let folder: string;
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'import-faults-'));
+});
+afterAll(async () => {
+  rmSync(folder, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await faulty?.close();
+  faulty = undefined;
+});
+
+const csvOf = (rows: number) =>
+  ['number,name', ...Array.from({ length: rows }, (_, i) => `06${40_000_000 + i},Klant ${i}`)].join('\n');
+
+/** `npm run callers -- import` of `file` into the table `tableName` at `endpoint`. */
+const importWithCli = (file: string, tableName: string, endpoint: string, ...extra: string[]) =>
+  run(TSX, ['tools/callers.ts', 'import', file, '--table', tableName, '--com-id', DEMO_COMPANY, ...extra], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: DEFAULTS.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+
+it('rides out a 1.5 s burst of 500s in the middle of an import, writing every row', async () => {
+  // Prepare: a table on dynalite, reached through a proxy that fails everything for 1.5 s.
+  const table = await webhookUnderTest(dynamo().endpoint);
+  faulty = await startFaultyDynamo({
+    fault: 'server-error',
+    window: { afterMs: 300, forMs: 1500 },
+    forwardTo: dynamo().endpoint,
+  });
+  const through = await webhookUnderTest(faulty.endpoint, { createTable: false });
+  const tableOptions = { ...through.config, tableName: table.config.tableName };
+  const stores = toolStores(through.client, tableOptions);
+  const nowMs = Date.now();
+
+  // Act
+  const result = await runImport(planImport(csvOf(3000), '31', nowMs), stores, DEMO_COMPANY, { nowMs });
+
+  // Assess
+  expect(faulty.faultCount()).toBeGreaterThan(10);
+  expect([result.written, result.failed.length, result.notAttempted]).toEqual([3000, 0, 0]);
+  let stored = 0;
+  for await (const _caller of table.tools.bulk.listCallers(DEMO_COMPANY, nowMs)) {
+    stored++;
+  }
+  expect(stored).toBe(3000);
+  table.destroy();
+  through.destroy();
+}, 120_000);
+
+it('gives up on a hanging DynamoDB with a summary of every row and exit code 1; a re-run finishes', async () => {
+  // Prepare
+  const table = await webhookUnderTest(dynamo().endpoint);
+  faulty = await startFaultyDynamo('hang');
+  const file = join(folder, 'crm.csv');
+  writeFileSync(file, csvOf(500));
+
+  // Act
+  const hung = await importWithCli(file, table.config.tableName, faulty.endpoint, '--timeout', '200');
+  const again = await importWithCli(file, table.config.tableName, dynamo().endpoint);
+
+  // Assess
+  expect(hung.code).toBe(1);
+  const summary =
+    /written (\d+), unchanged (\d+), rejected 0, duplicates 0, failed (\d+), not attempted (\d+)/.exec(
+      hung.stdout,
+    );
+  expect(
+    summary
+      ?.slice(1)
+      .map(Number)
+      .reduce((sum, count) => sum + count, 0),
+  ).toBe(500);
+  expect(Number(summary?.[4])).toBeGreaterThan(0);
+  expect(hung.stderr).toContain('run the same import again to finish');
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(
+    /^written 500, unchanged 0, rejected 0, duplicates 0, failed 0, not attempted 0 in/m,
+  );
+  table.destroy();
+}, 120_000);
