@@ -26,7 +26,7 @@ import { benchRicCold } from './bench/ric-cold';
 import { benchWarm, WARM_CALLERS } from './bench/warm';
 import { program, runTool } from './cli';
 
-async function main(): Promise<void> {
+export async function main(argv: string[]): Promise<void> {
   const { quick } = program({
     script: 'bench',
     usage: '[--quick]',
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     examples: ['npm run bench', 'npm run bench -- --quick'],
   })
     .option('--quick', 'few runs: checks that the bench works, figures are rough')
-    .parse(process.argv)
+    .parse(argv, { from: 'user' })
     .opts<{ quick?: boolean }>();
   const context: BenchContext = {
     report: new Report(),
@@ -91,4 +91,4 @@ async function main(): Promise<void> {
   });
 }
 
-runTool('bench', main);
+if (require.main === module) runTool('bench', main);

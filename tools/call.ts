@@ -82,7 +82,7 @@ interface CallFlags {
   repeat: number;
 }
 
-async function main(): Promise<void> {
+export async function main(argv: string[]): Promise<void> {
   const flags = program({
     script: 'call',
     usage: '--caller NUMBER [--profile P] [--url URL --token T] [options]',
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       wholeNumber('--repeat', 1, 100_000),
       1,
     )
-    .parse(process.argv)
+    .parse(argv, { from: 'user' })
     .opts<CallFlags>();
 
   const state = flags.url ? undefined : readState();

@@ -13,7 +13,8 @@ import { CliError, program, runTool, wholeNumber } from './cli';
 import { ImportFileError } from './csv';
 import { TOOL_RETRY_POLICY } from './tables';
 
-async function main(): Promise<void> {
+/** `npm run callers -- <argv>`. */
+export async function main(argv: string[]): Promise<void> {
   const cli = program({
     script: 'callers',
     usage: '<command> [arguments] [--table NAME --com-id ID]',
@@ -48,14 +49,12 @@ async function main(): Promise<void> {
   registerLearnCommands(cli);
   registerAgentCommands(cli);
   registerExplainCommand(cli);
-  await cli.parseAsync(process.argv);
-}
-
-runTool('callers', async () => {
   try {
-    await main();
+    await cli.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof ImportFileError) throw new CliError(error.message);
     throw error;
   }
-});
+}
+
+if (require.main === module) runTool('callers', main);

@@ -6,6 +6,7 @@
 import '../local/node-support';
 import { Command, CommanderError } from 'commander';
 import { ValidationError } from '../lambda/domain/errors';
+import { classifyStoreError } from '../lambda/store/errors';
 
 /** An error whose message tells the user what to do; printed without a stack. */
 export class CliError extends Error {
@@ -43,16 +44,23 @@ export function program(spec: ProgramSpec): Command {
     .exitOverride();
 }
 
+/** A tool's main: its arguments as typed after `npm run <script> --`. */
+export type ToolMain = (argv: string[]) => Promise<void>;
+
 /**
- * Runs a tool's main and ends the process with an exit code that says what happened: 0 done,
- * 1 done with failures (the tool set `process.exitCode`), 2 not done. Errors are one line
- * (`npm run <script>: <message>`), never a stack trace.
+ * Runs a tool's main and says how it ended: 0 done, 1 done with failures (the tool set
+ * `process.exitCode`), 2 not done. Errors are printed as one line (`npm run <script>:
+ * <message>`), never a stack trace. The tests run the tools in their own process this way.
  */
-export function runTool(script: string, main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
+export async function runCli(script: string, main: ToolMain, argv: string[]): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await main(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    // Commander has printed its error (or the help) already.
     if (error instanceof CommanderError) {
-      // Commander has printed the error (or the help) already.
-      process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2);
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
     const message =
       error instanceof ValidationError
@@ -61,17 +69,24 @@ export function runTool(script: string, main: () => Promise<void>): void {
           ? error.message
           : String(error);
     console.error(`npm run ${script}: ${message}`);
-    process.exit(error instanceof CliError ? error.exitCode : 2);
+    return error instanceof CliError ? error.exitCode : 2;
+  } finally {
+    process.exitCode = undefined;
+  }
+}
+
+/** Runs a tool as its own process: its arguments from the command line, its exit code the process's. */
+export function runTool(script: string, main: ToolMain): void {
+  void runCli(script, main, process.argv.slice(2)).then((code) => {
+    // A tool that failed stops at once; one that ran ends when its work is done.
+    if (code === 2) process.exit(code);
+    process.exitCode = code;
   });
 }
 
-/** Whether an error means nothing listens at the address (refused, unknown host). */
+/** Whether an error means nothing listens at the address (refused, unknown host), however it was wrapped. */
 export function isNotListening(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
-    if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') return true;
-    e = e.cause as typeof e;
-  }
-  return false;
+  return classifyStoreError(error) === 'unreachable';
 }
 
 /** The error for a local URL that does not answer: say how to start it. */

@@ -25,8 +25,8 @@ interface MeasureFlags {
   logsWait: number;
 }
 
-async function main(): Promise<void> {
-  const flags = readFlags();
+export async function main(argv: string[]): Promise<void> {
+  const flags = readFlags(argv);
   const target = await targetOf(flags);
   const measurement = await measure(target, flags);
   if (flags.cold > 0 && measurement.provenCold.length === 0) {
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   if (measurement.failed > 0) process.exitCode = 1;
 }
 
-function readFlags(): MeasureFlags {
+function readFlags(argv: string[]): MeasureFlags {
   return program({
     script: 'measure',
     usage: '--function NAME --token T [--url URL --redeploy] [--cold N] [--warm N] | --local [-c key=value]…',
@@ -80,7 +80,7 @@ function readFlags(): MeasureFlags {
       wholeNumber('--logs-wait', 1, 600),
       60,
     )
-    .parse(process.argv)
+    .parse(argv, { from: 'user' })
     .opts<MeasureFlags>();
 }
 
@@ -126,4 +126,4 @@ function contextPair(pair: string, previous: Record<string, string>): Record<str
   return { ...previous, [pair.slice(0, at)]: pair.slice(at + 1) };
 }
 
-runTool('measure', main);
+if (require.main === module) runTool('measure', main);

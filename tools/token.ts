@@ -64,7 +64,7 @@ Rotate without missing a call:
 `;
 }
 
-async function main(): Promise<void> {
+export async function main(argv: string[]): Promise<void> {
   const options = program({
     script: 'token',
     usage: '[--admin | --ingest]',
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   })
     .option('--admin', 'an admin API token (for a CRM) instead of a webhook token')
     .option('--ingest', 'an ingest token (for the AI Notulist webhook) instead of a webhook token')
-    .parse(process.argv)
+    .parse(argv, { from: 'user' })
     .opts<{ admin?: boolean; ingest?: boolean }>();
   if (options.admin && options.ingest) throw new CliError('--admin or --ingest, not both');
   const kind: TokenKind = options.admin ? 'admin' : options.ingest ? 'ingest' : 'webhook';

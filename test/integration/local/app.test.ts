@@ -8,11 +8,13 @@ import type { RequestLog } from '../../../lambda/http/request-log';
 import type { RunningLocal } from '../../../local/app';
 import { DEMO_COMPANY } from '../../../local/demo';
 import { type SpawnedLocal, spawnLocal } from '../../../local/spawn';
-import { placeCall } from '../../../tools/call';
+import { main as call, placeCall } from '../../../tools/call';
+import { main as callers } from '../../../tools/callers';
+import { runTool } from '../../support/cli';
 import { callLocal, startTestLocal } from '../../support/local-app';
-import { fixture, ROOT, TSX } from '../../support/paths';
+import { fixture } from '../../support/paths';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const manualExample = fixture('manual-example.txt');
 
 describe('npm start, called over real HTTP', () => {
@@ -28,17 +30,22 @@ describe('npm start, called over real HTTP', () => {
     });
 
   /** `npm run callers` against this table, as with --table against a deployment. */
-  const callersCli = (...args: string[]) =>
-    run(TSX, ['tools/callers.ts', ...args, '--table', local.tableName, '--com-id', DEMO_COMPANY], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
+  const callersCli = async (...args: string[]) => {
+    const run = await runTool(
+      callers,
+      'callers',
+      [...args, '--table', local.tableName, '--com-id', DEMO_COMPANY],
+      {
         AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
         AWS_REGION: DEFAULTS.region,
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
       },
-    });
+    );
+    // As a child process would: a run that did not end well rejects.
+    if (run.code !== 0) throw Object.assign(new Error(run.stderr), run);
+    return run;
+  };
 
   beforeAll(async () => {
     local = await startTestLocal((entry) => logs.push(entry));
@@ -256,21 +263,16 @@ describe('npm start as a user runs it', () => {
     const first = await start();
     expect(first.output()).toContain('npm run call -- --caller');
     expect(first.output()).toContain('curl -s -X POST');
-    const { stdout } = await run(
-      TSX,
-      [
-        'tools/call.ts',
-        '--url',
-        first.url,
-        '--token',
-        first.webhookToken,
-        '--com-id',
-        DEMO_COMPANY,
-        '--caller',
-        '31152026057',
-      ],
-      { cwd: ROOT },
-    );
+    const { stdout } = await runTool(call, 'call', [
+      '--url',
+      first.url,
+      '--token',
+      first.webhookToken,
+      '--com-id',
+      DEMO_COMPANY,
+      '--caller',
+      '31152026057',
+    ]);
     expect(stdout).toMatch(/^answer "default" {2}status 200 {2}latency [\d.]+ ms/);
     expect(await first.stop()).toBe(0);
     expect(first.output()).toContain('stopped; data written so far is kept');

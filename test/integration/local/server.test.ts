@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunningLocal } from '../../../local/app';
 import { type SpawnedLocal, spawnLocal } from '../../../local/spawn';
+import { main as call } from '../../../tools/call';
+import { main as callers } from '../../../tools/callers';
+import { runTool } from '../../support/cli';
 import { startTestLocal } from '../../support/local-app';
 import { ROOT, TSX } from '../../support/paths';
 
@@ -87,14 +90,9 @@ describe('the tools and a stopped or moved npm start', () => {
     if (started && started.child.exitCode === null) started.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const tool = (script: string, ...args: string[]) =>
-    run(TSX, [`tools/${script}.ts`, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOCAL_DATA_DIR: dataDir },
-    }).then(
-      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+  const tools = { call, callers };
+  const tool = (script: keyof typeof tools, ...args: string[]) =>
+    runTool(tools[script], script, args, { LOCAL_DATA_DIR: dataDir });
 
   it('find it through LOCAL_DATA_DIR, as npm start does', async () => {
     started = await spawnLocal({ LOCAL_DATA_DIR: dataDir });

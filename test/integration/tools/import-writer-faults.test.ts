@@ -10,13 +10,14 @@ import { promisify } from 'node:util';
 import { DEFAULTS } from '../../../lambda/config';
 import { DEMO_COMPANY } from '../../../local/demo';
 import { type FaultyDynamo, startFaultyDynamo } from '../../../local/fault-dynamo';
+import { main as callers } from '../../../tools/callers';
 import { planImport } from '../../../tools/import';
 import { runImport } from '../../../tools/import-writer';
 import { toolStores } from '../../../tools/tables';
+import { runTool } from '../../support/cli';
 import { useDynalite, webhookUnderTest } from '../../support/harness';
-import { ROOT, TSX } from '../../support/paths';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 
 const dynamo = useDynalite();
 let faulty: FaultyDynamo | undefined;
@@ -37,19 +38,12 @@ const csvOf = (rows: number) =>
 
 /** `npm run callers -- import` of `file` into the table `tableName` at `endpoint`. */
 const importWithCli = (file: string, tableName: string, endpoint: string, ...extra: string[]) =>
-  run(TSX, ['tools/callers.ts', 'import', file, '--table', tableName, '--com-id', DEMO_COMPANY, ...extra], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_REGION: DEFAULTS.region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    },
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
+  runTool(callers, 'callers', ['import', file, '--table', tableName, '--com-id', DEMO_COMPANY, ...extra], {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: DEFAULTS.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
 
 it('rides out a 1.5 s burst of 500s in the middle of an import, writing every row', async () => {
   // Prepare: a table on dynalite, reached through a proxy that fails everything for 1.5 s.

@@ -5,10 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { main } from '../../../tools/measure';
 import { type AwsStandIn, startAwsStandIn } from '../../support/aws-standin';
-import { ROOT, TSX } from '../../support/paths';
+import { runTool } from '../../support/cli';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 
 let aws: AwsStandIn;
 beforeEach(async () => {
@@ -18,24 +19,16 @@ afterEach(() => aws.close());
 
 /** `npm run measure -- <args>` with the SDK pointed at the stand-in. */
 const measure = (args: string[], env: Record<string, string | undefined> = {}) =>
-  run(TSX, ['tools/measure.ts', ...args], {
-    cwd: ROOT,
-    timeout: 120_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: '/nonexistent',
-      AWS_ENDPOINT_URL_LAMBDA: aws.endpoint,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.endpoint,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...env,
-    },
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
+  runTool(main, 'measure', args, {
+    HOME: '/nonexistent',
+    AWS_ENDPOINT_URL_LAMBDA: aws.endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...env,
+  });
 
 it('forces cold starts on $LATEST, proves each by its Init Duration, and puts the configuration back', async () => {
   // Act
