@@ -5,9 +5,10 @@
  * cold starts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { installCached } from './cached-install';
+import { INSTALL_CACHE, installCached } from './cached-install';
 import { lambdaNode } from './lambda-node';
 import { type Invocation, type InvokeOptions, type RuntimeApi, startRuntimeApi } from './runtime-api';
 
@@ -16,9 +17,50 @@ const RIC_VERSION = '4.0.2';
 const OUTPUT_TAIL_CHARS = 4000;
 const DEFAULT_LOG_WAIT_MS = 5000;
 
+const RIC_SLOT = `aws-lambda-ric-${RIC_VERSION}`;
+/** What the client's install scripts build curl and aws-lambda-cpp with. */
+const BUILD_TOOLS = ['cmake', 'g++', 'make', 'python3'];
+
+/**
+ * Why the runtime interface client cannot be had on this machine, or undefined when it can: it
+ * is installed already, or its install can build it (Linux with the build tools on the PATH).
+ * Its install scripts skip the build on macOS, where it cannot run at all.
+ */
+export function runtimeClientProblem({
+  platform = process.platform,
+  path = process.env.PATH ?? '',
+  installed = existsSync(join(INSTALL_CACHE, RIC_SLOT, '.installed')),
+}: {
+  platform?: NodeJS.Platform;
+  path?: string;
+  installed?: boolean;
+} = {}): string | undefined {
+  if (installed) return undefined;
+  if (platform !== 'linux') {
+    return `aws-lambda-ric ${RIC_VERSION} builds only on Linux (its install skips the build on ${platform}): run these tests on Linux or in CI`;
+  }
+  const missing = BUILD_TOOLS.filter((tool) => !onPath(tool, path));
+  if (missing.length === 0) return undefined;
+  return (
+    `aws-lambda-ric ${RIC_VERSION} is built from source on first use and needs ${BUILD_TOOLS.join(', ')}; ` +
+    `missing: ${missing.join(', ')} (Debian/Ubuntu: sudo apt-get install -y ${BUILD_TOOLS.join(' ')})`
+  );
+}
+
+function onPath(command: string, path: string): boolean {
+  return path.split(delimiter).some((folder) => {
+    try {
+      accessSync(join(folder, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The path of the runtime interface client's `index.mjs`, installed on first use (minutes: a native addon). */
 export async function lambdaRuntimeClient(): Promise<string> {
-  const folder = await installCached(`aws-lambda-ric@${RIC_VERSION}`, `aws-lambda-ric-${RIC_VERSION}`);
+  const folder = await installCached(`aws-lambda-ric@${RIC_VERSION}`, RIC_SLOT);
   return join(folder, 'node_modules', 'aws-lambda-ric', 'index.mjs');
 }
 

@@ -20,6 +20,7 @@ import { benchCold, nodeVersion } from './bench/cold';
 import { BENCH_TABLE, BENCH_TOKEN, type BenchContext, FULL_RUNS, QUICK_RUNS } from './bench/context';
 import { benchDeadline } from './bench/deadline';
 import { seedFullRecords } from './bench/full-records';
+import { benchImport } from './bench/import';
 import { benchLoad } from './bench/load';
 import { Report } from './bench/report';
 import { benchRicCold } from './bench/ric-cold';
@@ -83,6 +84,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   await benchDeadline(context);
   await benchLoad(context);
+  await benchImport(context);
   context.report.write(context.outDir, {
     date: new Date().toISOString(),
     node: process.version,

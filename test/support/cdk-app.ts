@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { PROJECT_ROOT } from '../../bundle/options';
 import { buildApp } from '../../infra/app';
 import { sha256Hex } from '../../lambda/http/access';
+import type { MetricTransformation } from './filter-pattern';
 
 /** Plain tokens the tests deploy with; neither may appear anywhere in a template. */
 export const STACK_WEBHOOK_TOKEN = 'stack-test-webhook-token-9f2c4a7e1b';
@@ -45,4 +46,26 @@ export function testApp(context: Record<string, unknown> = {}, options: { bundle
 /** The synthesized template of the stack built with `context`. */
 export function testTemplate(context: Record<string, unknown> = {}): Template {
   return Template.fromStack(testApp(context).stack);
+}
+
+/** A metric filter of the stack: its pattern and what it turns a matching line into. */
+export interface StackFilter {
+  pattern: string;
+  transformation: MetricTransformation;
+}
+
+/** The metric filters of the synthesized stack, by metric name. */
+export function stackFilters(): Map<string, StackFilter> {
+  const resources = testTemplate().findResources('AWS::Logs::MetricFilter');
+  const found = new Map<string, StackFilter>();
+  for (const { Properties } of Object.values(resources)) {
+    const { FilterPattern, MetricTransformations } = Properties as {
+      FilterPattern: string;
+      MetricTransformations: MetricTransformation[];
+    };
+    for (const transformation of MetricTransformations) {
+      found.set(transformation.MetricName, { pattern: FilterPattern, transformation });
+    }
+  }
+  return found;
 }

@@ -14,10 +14,12 @@ export interface Runs {
   warm: number;
   deadline: number;
   load: number;
+  /** Rows of the import bench. */
+  importRows: number;
 }
 
-export const QUICK_RUNS: Runs = { cold: 3, warm: 200, deadline: 3, load: 500 };
-export const FULL_RUNS: Runs = { cold: 15, warm: 3000, deadline: 15, load: 10_000 };
+export const QUICK_RUNS: Runs = { cold: 3, warm: 200, deadline: 3, load: 500, importRows: 500 };
+export const FULL_RUNS: Runs = { cold: 15, warm: 3000, deadline: 15, load: 10_000, importRows: 20_000 };
 
 export interface BenchContext {
   report: Report;

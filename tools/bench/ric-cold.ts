@@ -7,7 +7,7 @@
  * client's own cost) and a handler sending one raw UpdateItem (the floor of a cold answer).
  */
 import { resolve } from 'node:path';
-import { startUnderRic } from '../../local/ric';
+import { runtimeClientProblem, startUnderRic } from '../../local/ric';
 import { startRuntimeApi } from '../../local/runtime-api';
 import { type Summary, summarize } from '../stats';
 import { trustOf } from './cold';
@@ -67,6 +67,11 @@ export async function benchRicCold(
   node: string,
   version: string,
 ): Promise<void> {
+  const problem = runtimeClientProblem();
+  if (problem) {
+    console.warn(`skipping the cold starts under the runtime client: ${problem}`);
+    return;
+  }
   const trust = trustOf(env);
   const handlers: Handler[] = [
     { name: 'hello', bundleDir: resolve(__dirname, 'handlers', 'hello'), env: trust, expectedBody: 'hello' },

@@ -24,9 +24,10 @@ import { createDynamoClient } from '../../lambda/store/client';
 import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from '../../local/dynamo';
 import { callBody, functionUrlEvent } from '../../local/events';
 import { LAMBDA_NODE_MAJOR, lambdaNode } from '../../local/lambda-node';
-import { type RicProcess, startUnderRic } from '../../local/ric';
+import { type RicProcess, runtimeClientProblem, startUnderRic } from '../../local/ric';
 import { startRuntimeApi } from '../../local/runtime-api';
 import { startTlsFront, type TlsFront } from '../../local/tls-front';
+import { CliError } from '../cli';
 import type { Report } from '../report-lines';
 import type { MeasuredCall, MeasureTarget } from './target';
 
@@ -43,6 +44,8 @@ const TOKEN = `measure-${randomUUID()}`;
 
 /** Builds the bundle, starts the store, and returns a target whose first call is cold. */
 export async function localTarget(options: LocalTargetOptions): Promise<MeasureTarget> {
+  const problem = runtimeClientProblem();
+  if (problem) throw new CliError(`--local runs the bundle under Lambda's runtime client, but ${problem}`);
   const settings = readSettings({
     ...deploymentContext(),
     ...options.context,

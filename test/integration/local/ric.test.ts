@@ -19,8 +19,8 @@ import { callBody, type EventInput, functionUrlEvent } from '../../../local/even
 import { type FaultyDynamo, startFaultyDynamo } from '../../../local/fault-dynamo';
 import { lambdaNode } from '../../../local/lambda-node';
 import { lambdaRuntimeClient, type RicProcess, startUnderRic } from '../../../local/ric';
-import { testTemplate } from '../../support/cdk-app';
-import { type MetricTransformation, matchesFilter, metricDatum } from '../../support/filter-pattern';
+import { type StackFilter, stackFilters } from '../../support/cdk-app';
+import { matchesFilter, metricDatum } from '../../support/filter-pattern';
 import {
   ADMIN_TOKEN,
   INGEST_TOKEN,
@@ -28,6 +28,7 @@ import {
   WEBHOOK_TOKEN,
   webhookUnderTest,
 } from '../../support/harness';
+import { whereRuntimeClientRuns } from '../../support/runtime-client';
 
 /** The first install of the runtime interface client builds a native addon: minutes. */
 const INSTALL_TIMEOUT_MS = 600_000;
@@ -41,329 +42,289 @@ interface LambdaLogLine {
   message: unknown;
 }
 
-interface StackFilter {
-  pattern: string;
-  transformation: MetricTransformation;
-}
+whereRuntimeClientRuns('the runtime-client contract tests')(
+  "the bundles under Lambda's runtime interface client",
+  () => {
+    let folder: string;
+    let dynamo: LocalDynamo;
+    /** The stack's metric filters by metric name, as synthesized. */
+    let filters: Map<string, StackFilter>;
 
-let folder: string;
-let dynamo: LocalDynamo;
-/** The stack's metric filters by metric name, as synthesized. */
-let filters: Map<string, StackFilter>;
+    beforeAll(async () => {
+      folder = mkdtempSync(path.join(tmpdir(), 'ric-test-'));
+      await Promise.all([
+        esbuild.build(esbuildOptions(ENTRIES.webhook, path.join(folder, 'webhook', 'index.mjs'))),
+        esbuild.build(esbuildOptions(ENTRIES.admin, path.join(folder, 'admin', 'index.mjs'))),
+        lambdaRuntimeClient(),
+        lambdaNode(),
+      ]);
+      dynamo = await startDynalite();
+      filters = stackFilters();
+    }, INSTALL_TIMEOUT_MS);
 
-beforeAll(async () => {
-  folder = mkdtempSync(path.join(tmpdir(), 'ric-test-'));
-  await Promise.all([
-    esbuild.build(esbuildOptions(ENTRIES.webhook, path.join(folder, 'webhook', 'index.mjs'))),
-    esbuild.build(esbuildOptions(ENTRIES.admin, path.join(folder, 'admin', 'index.mjs'))),
-    lambdaRuntimeClient(),
-    lambdaNode(),
-  ]);
-  dynamo = await startDynalite();
-  filters = stackFilters();
-}, INSTALL_TIMEOUT_MS);
+    afterAll(async () => {
+      await dynamo?.close();
+      rmSync(folder, { recursive: true, force: true });
+    });
 
-afterAll(async () => {
-  await dynamo?.close();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-/** The metric filters of the synthesized stack, by metric name. */
-function stackFilters(): Map<string, StackFilter> {
-  const resources = testTemplate().findResources('AWS::Logs::MetricFilter');
-  const found = new Map<string, StackFilter>();
-  for (const { Properties } of Object.values(resources)) {
-    const { FilterPattern, MetricTransformations } = Properties as {
-      FilterPattern: string;
-      MetricTransformations: MetricTransformation[];
-    };
-    for (const transformation of MetricTransformations) {
-      found.set(transformation.MetricName, { pattern: FilterPattern, transformation });
+    function stackFilter(metricName: string): StackFilter {
+      const filter = filters.get(metricName);
+      if (!filter) throw new Error(`the stack has no metric filter for ${metricName}`);
+      return filter;
     }
-  }
-  return found;
-}
 
-function stackFilter(metricName: string): StackFilter {
-  const filter = filters.get(metricName);
-  if (!filter) throw new Error(`the stack has no metric filter for ${metricName}`);
-  return filter;
-}
-
-/** The function's own configuration, as `testConfig` builds it for the in-process handlers. */
-function functionEnv(tableName: string, endpoint: string, extra: Record<string, string> = {}) {
-  return {
-    TABLE_NAME: tableName,
-    AWS_REGION: DEFAULTS.region,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    WEBHOOK_TOKEN_SHA256: `${sha256Hex(WEBHOOK_TOKEN)},${sha256Hex(NEXT_WEBHOOK_TOKEN)}`,
-    ADMIN_TOKEN_SHA256: sha256Hex(ADMIN_TOKEN),
-    INGEST_TOKEN_SHA256: sha256Hex(INGEST_TOKEN),
-    ...extra,
-  };
-}
-
-/** A webhook call as the platform sends it, with `input` on top. */
-function webhookEvent(input: EventInput = {}): LambdaFunctionURLEvent {
-  return functionUrlEvent({
-    query: { token: WEBHOOK_TOKEN, profile: 'default' },
-    headers: { 'content-type': 'application/json' },
-    body: callBody(),
-    ...input,
-  });
-}
-
-function isLambdaLine(line: unknown): line is LambdaLogLine {
-  return typeof line === 'object' && line !== null && 'requestId' in line && 'message' in line;
-}
-
-/** The line the function logged for one invocation (it may arrive after the answer). */
-async function lineOf(ric: RicProcess, requestId: string): Promise<LambdaLogLine> {
-  return (await ric.waitForLogLine(
-    (line) => isLambdaLine(line) && line.requestId === requestId,
-  )) as LambdaLogLine;
-}
-
-describe('the webhook bundle under the runtime interface client', () => {
-  let ric: RicProcess;
-  let inProcess: Awaited<ReturnType<typeof webhookUnderTest>>;
-  let coldRequestId: string;
-
-  beforeAll(async () => {
-    inProcess = await webhookUnderTest(dynamo.endpoint);
-    // Its own table, so both handlers see the same state for the same request.
-    const tableName = `${inProcess.config.tableName}-ric`;
-    await ensureCallerTable(inProcess.client, tableName);
-    ric = await startUnderRic({
-      bundleDir: path.join(folder, 'webhook'),
-      env: functionEnv(tableName, dynamo.endpoint),
-    });
-    // Queued before INIT ends, as an on-demand cold start's invocation is.
-    coldRequestId = (await ric.invoke(webhookEvent())).requestId;
-  });
-
-  afterAll(async () => {
-    await ric?.stop();
-    inProcess?.destroy();
-  });
-
-  it.each([
-    ['a call to the default profile', webhookEvent],
-    ['a call with a wrong token', () => webhookEvent({ query: { token: 'not-the-token-0123456789' } })],
-    ['a call whose body is not JSON', () => webhookEvent({ body: '{"caller_number": "3115' })],
-    [
-      'a call of an unknown profile',
-      () => webhookEvent({ query: { token: WEBHOOK_TOKEN, profile: 'nope' } }),
-    ],
-  ])('answers %s as the in-process handler does', async (_name, event) => {
-    const request = event();
-
-    const [underRic, expected] = await Promise.all([ric.invoke(request), inProcess.handler(request)]);
-
-    expect(underRic.error).toBeUndefined();
-    expect(underRic.result).toEqual(JSON.parse(JSON.stringify(expected)));
-  });
-
-  it('logs its first invocation as a cold start with the time INIT took', async () => {
-    const line = await lineOf(ric, coldRequestId);
-
-    expect(line.message).toMatchObject({ msg: 'webhook', coldStart: true, initMs: expect.any(Number) });
-    expect((line.message as { initMs: number }).initMs).toBeGreaterThan(0);
-  });
-
-  it('writes an answer line that no fallback or INIT filter of the stack counts', async () => {
-    const { requestId, result } = await ric.invoke(webhookEvent());
-
-    const line = await lineOf(ric, requestId);
-
-    expect(result).toMatchObject({ statusCode: 200, body: 'default' });
-    expect(line.message).toMatchObject({ msg: 'webhook', status: 200, coldStart: false });
-    const counting = ['FallbackAnswers', 'Fallbacks', 'InitDuration', 'RefusedRequests'].filter((metric) =>
-      matchesFilter(stackFilter(metric).pattern, line),
-    );
-    expect(counting).toEqual([]);
-    const answers = stackFilter('Answers');
-    expect(matchesFilter(answers.pattern, line)).toBe(true);
-    expect(metricDatum(answers.transformation, line)).toEqual({
-      value: 1,
-      dimensions: { Rule: 'otherwise' },
-    });
-  });
-
-  it('writes a refusal line that the refused-requests filter counts and the answers filter does not', async () => {
-    const { requestId, result } = await ric.invoke(
-      webhookEvent({ query: { token: 'wrong-0123456789abcdef' } }),
-    );
-
-    const line = await lineOf(ric, requestId);
-
-    expect(result).toMatchObject({ statusCode: 401 });
-    expect(matchesFilter(stackFilter('RefusedRequests').pattern, line)).toBe(true);
-    expect(matchesFilter(stackFilter('Answers').pattern, line)).toBe(false);
-  });
-
-  it("writes every line in Lambda's JSON log format, readable by every metric filter of the stack", async () => {
-    await lineOf(
-      ric,
-      (await ric.invoke(webhookEvent({ query: { token: 'wrong-0123456789abcdef' } }))).requestId,
-    );
-
-    const lines = ric.logLines();
-
-    expect(lines.length).toBeGreaterThanOrEqual(2);
-    for (const line of lines) {
-      expect(line).toEqual(
-        expect.objectContaining({
-          timestamp: expect.any(String),
-          level: expect.any(String),
-          message: expect.anything(),
-        }),
-      );
-      for (const { pattern } of filters.values()) expect(() => matchesFilter(pattern, line)).not.toThrow();
+    /** The function's own configuration, as `testConfig` builds it for the in-process handlers. */
+    function functionEnv(tableName: string, endpoint: string, extra: Record<string, string> = {}) {
+      return {
+        TABLE_NAME: tableName,
+        AWS_REGION: DEFAULTS.region,
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        WEBHOOK_TOKEN_SHA256: `${sha256Hex(WEBHOOK_TOKEN)},${sha256Hex(NEXT_WEBHOOK_TOKEN)}`,
+        ADMIN_TOKEN_SHA256: sha256Hex(ADMIN_TOKEN),
+        INGEST_TOKEN_SHA256: sha256Hex(INGEST_TOKEN),
+        ...extra,
+      };
     }
-  });
-});
 
-describe('the admin bundle under the runtime interface client', () => {
-  let ric: RicProcess;
-  let handler: FunctionUrlHandler;
-  let destroy: () => void;
+    /** A webhook call as the platform sends it, with `input` on top. */
+    function webhookEvent(input: EventInput = {}): LambdaFunctionURLEvent {
+      return functionUrlEvent({
+        query: { token: WEBHOOK_TOKEN, profile: 'default' },
+        headers: { 'content-type': 'application/json' },
+        body: callBody(),
+        ...input,
+      });
+    }
 
-  beforeAll(async () => {
-    const webhook = await webhookUnderTest(dynamo.endpoint);
-    destroy = webhook.destroy;
-    handler = createAdminHandler({ config: webhook.config, stores: webhook.stores, log: () => {} });
-    const tableName = `${webhook.config.tableName}-ric`;
-    await ensureCallerTable(webhook.client, tableName);
-    ric = await startUnderRic({
-      bundleDir: path.join(folder, 'admin'),
-      env: functionEnv(tableName, dynamo.endpoint),
-      functionName: 'admin',
+    function isLambdaLine(line: unknown): line is LambdaLogLine {
+      return typeof line === 'object' && line !== null && 'requestId' in line && 'message' in line;
+    }
+
+    /** The line the function logged for one invocation (it may arrive after the answer). */
+    async function lineOf(ric: RicProcess, requestId: string): Promise<LambdaLogLine> {
+      return (await ric.waitForLogLine(
+        (line) => isLambdaLine(line) && line.requestId === requestId,
+      )) as LambdaLogLine;
+    }
+
+    describe('the webhook bundle under the runtime interface client', () => {
+      let ric: RicProcess;
+      let inProcess: Awaited<ReturnType<typeof webhookUnderTest>>;
+      let coldRequestId: string;
+
+      beforeAll(async () => {
+        inProcess = await webhookUnderTest(dynamo.endpoint);
+        // Its own table, so both handlers see the same state for the same request.
+        const tableName = `${inProcess.config.tableName}-ric`;
+        await ensureCallerTable(inProcess.client, tableName);
+        ric = await startUnderRic({
+          bundleDir: path.join(folder, 'webhook'),
+          env: functionEnv(tableName, dynamo.endpoint),
+        });
+        // Queued before INIT ends, as an on-demand cold start's invocation is.
+        coldRequestId = (await ric.invoke(webhookEvent())).requestId;
+      });
+
+      afterAll(async () => {
+        await ric?.stop();
+        inProcess?.destroy();
+      });
+
+      it.each([
+        ['a call to the default profile', webhookEvent],
+        ['a call with a wrong token', () => webhookEvent({ query: { token: 'not-the-token-0123456789' } })],
+        ['a call whose body is not JSON', () => webhookEvent({ body: '{"caller_number": "3115' })],
+        [
+          'a call of an unknown profile',
+          () => webhookEvent({ query: { token: WEBHOOK_TOKEN, profile: 'nope' } }),
+        ],
+      ])('answers %s as the in-process handler does', async (_name, event) => {
+        const request = event();
+
+        const [underRic, expected] = await Promise.all([ric.invoke(request), inProcess.handler(request)]);
+
+        expect(underRic.error).toBeUndefined();
+        expect(underRic.result).toEqual(JSON.parse(JSON.stringify(expected)));
+      });
+
+      it('logs its first invocation as a cold start with the time INIT took', async () => {
+        const line = await lineOf(ric, coldRequestId);
+
+        expect(line.message).toMatchObject({ msg: 'webhook', coldStart: true, initMs: expect.any(Number) });
+        expect((line.message as { initMs: number }).initMs).toBeGreaterThan(0);
+      });
+
+      it('writes an answer line that no fallback or INIT filter of the stack counts', async () => {
+        const { requestId, result } = await ric.invoke(webhookEvent());
+
+        const line = await lineOf(ric, requestId);
+
+        expect(result).toMatchObject({ statusCode: 200, body: 'default' });
+        expect(line.message).toMatchObject({ msg: 'webhook', status: 200, coldStart: false });
+        const counting = ['FallbackAnswers', 'Fallbacks', 'InitDuration', 'RefusedRequests'].filter(
+          (metric) => matchesFilter(stackFilter(metric).pattern, line),
+        );
+        expect(counting).toEqual([]);
+        const answers = stackFilter('Answers');
+        expect(matchesFilter(answers.pattern, line)).toBe(true);
+        expect(metricDatum(answers.transformation, line)).toEqual({
+          value: 1,
+          dimensions: { Rule: 'otherwise' },
+        });
+      });
+
+      it('writes a refusal line that the refused-requests filter counts and the answers filter does not', async () => {
+        const { requestId, result } = await ric.invoke(
+          webhookEvent({ query: { token: 'wrong-0123456789abcdef' } }),
+        );
+
+        const line = await lineOf(ric, requestId);
+
+        expect(result).toMatchObject({ statusCode: 401 });
+        expect(matchesFilter(stackFilter('RefusedRequests').pattern, line)).toBe(true);
+        expect(matchesFilter(stackFilter('Answers').pattern, line)).toBe(false);
+      });
+
+      it("writes every line in Lambda's JSON log format, each counted by exactly the stack's filters for its kind", async () => {
+        await lineOf(
+          ric,
+          (await ric.invoke(webhookEvent({ query: { token: 'wrong-0123456789abcdef' } }))).requestId,
+        );
+
+        const lines = ric.logLines();
+        const counting = (line: unknown) =>
+          [...filters].flatMap(([metric, { pattern }]) => (matchesFilter(pattern, line) ? [metric] : []));
+
+        expect(lines.length).toBeGreaterThanOrEqual(2);
+        for (const line of lines) {
+          expect(line).toEqual(
+            expect.objectContaining({
+              timestamp: expect.any(String),
+              level: expect.any(String),
+              message: expect.anything(),
+            }),
+          );
+          const entry = (line as LambdaLogLine).message as { status: number; rule?: string };
+          const expected = entry.status === 401 ? ['RefusedRequests'] : entry.rule ? ['Answers'] : [];
+          expect(counting(line)).toEqual(expected);
+        }
+      });
     });
-  });
 
-  afterAll(async () => {
-    await ric?.stop();
-    destroy?.();
-  });
+    describe('the admin bundle under the runtime interface client', () => {
+      let ric: RicProcess;
+      let handler: FunctionUrlHandler;
+      let destroy: () => void;
 
-  const adminEvent = (method: string, routePath: string, token = ADMIN_TOKEN) =>
-    functionUrlEvent({
-      method,
-      path: routePath,
-      query: { com_id: DEMO_COMPANY },
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      beforeAll(async () => {
+        const webhook = await webhookUnderTest(dynamo.endpoint);
+        destroy = webhook.destroy;
+        handler = createAdminHandler({ config: webhook.config, stores: webhook.stores, log: () => {} });
+        const tableName = `${webhook.config.tableName}-ric`;
+        await ensureCallerTable(webhook.client, tableName);
+        ric = await startUnderRic({
+          bundleDir: path.join(folder, 'admin'),
+          env: functionEnv(tableName, dynamo.endpoint),
+          functionName: 'admin',
+        });
+      });
+
+      afterAll(async () => {
+        await ric?.stop();
+        destroy?.();
+      });
+
+      const adminEvent = (method: string, routePath: string, token = ADMIN_TOKEN) =>
+        functionUrlEvent({
+          method,
+          path: routePath,
+          query: { com_id: DEMO_COMPANY },
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        });
+
+      it.each([
+        ['the agent roster', () => adminEvent('GET', '/agents')],
+        ['an unknown caller', () => adminEvent('GET', '/callers/31152026057')],
+        ['an unknown route', () => adminEvent('GET', '/nowhere')],
+        ['a request with the webhook token', () => adminEvent('GET', '/agents', WEBHOOK_TOKEN)],
+      ])('answers %s as the in-process handler does', async (_name, event) => {
+        const request = event();
+
+        const [underRic, expected] = await Promise.all([ric.invoke(request), handler(request)]);
+
+        expect(underRic.error).toBeUndefined();
+        expect(underRic.result).toEqual(JSON.parse(JSON.stringify(expected)));
+      });
     });
 
-  it.each([
-    ['the agent roster', () => adminEvent('GET', '/agents')],
-    ['an unknown caller', () => adminEvent('GET', '/callers/31152026057')],
-    ['an unknown route', () => adminEvent('GET', '/nowhere')],
-    ['a request with the webhook token', () => adminEvent('GET', '/agents', WEBHOOK_TOKEN)],
-  ])('answers %s as the in-process handler does', async (_name, event) => {
-    const request = event();
+    describe('a webhook bundle with a bad configuration', () => {
+      let ric: RicProcess;
 
-    const [underRic, expected] = await Promise.all([ric.invoke(request), handler(request)]);
+      afterAll(() => ric?.stop());
 
-    expect(underRic.error).toBeUndefined();
-    expect(underRic.result).toEqual(JSON.parse(JSON.stringify(expected)));
-  });
-});
+      it('reports the INIT failure to /init/error, naming the key to fix and no secret', async () => {
+        ric = await startUnderRic({
+          bundleDir: path.join(folder, 'webhook'),
+          env: functionEnv('callers-bad-config', dynamo.endpoint, { BELPLAN_TIMEOUT_MS: '12000' }),
+        });
 
-describe('a webhook bundle with a bad configuration', () => {
-  let ric: RicProcess;
+        const error = await ric.runtimeApi.initError();
+        await ric.exited();
 
-  afterAll(() => ric?.stop());
-
-  it('reports the INIT failure to /init/error, naming the key to fix and no secret', async () => {
-    ric = await startUnderRic({
-      bundleDir: path.join(folder, 'webhook'),
-      env: functionEnv('callers-bad-config', dynamo.endpoint, { BELPLAN_TIMEOUT_MS: '12000' }),
+        expect(error).toMatchObject({ errorType: 'ConfigError' });
+        expect(error?.errorMessage).toMatch(/BELPLAN_TIMEOUT_MS must be a whole number from 1000 to 10000/);
+        const reported = `${JSON.stringify(error)}\n${ric.output()}`;
+        for (const secret of [...SECRETS, ...SECRETS.map(sha256Hex)]) expect(reported).not.toContain(secret);
+      });
     });
 
-    const error = await ric.runtimeApi.initError();
-    await ric.exited();
+    describe('the webhook bundle under the runtime interface client, when DynamoDB hangs', () => {
+      let fake: FaultyDynamo;
+      let ric: RicProcess;
 
-    expect(error).toMatchObject({ errorType: 'ConfigError' });
-    expect(error?.errorMessage).toMatch(/BELPLAN_TIMEOUT_MS must be a whole number from 1000 to 10000/);
-    const reported = `${JSON.stringify(error)}\n${ric.output()}`;
-    for (const secret of [...SECRETS, ...SECRETS.map(sha256Hex)]) expect(reported).not.toContain(secret);
-  });
-});
+      beforeAll(async () => {
+        fake = await startFaultyDynamo('hang');
+        ric = await startUnderRic({
+          bundleDir: path.join(folder, 'webhook'),
+          env: functionEnv('callers-hang', fake.endpoint, {
+            BELPLAN_TIMEOUT_MS: '1000',
+            SAFETY_MARGIN_MS: '700',
+          }),
+        });
+        // A refused request warms the environment up without DynamoDB: the calls below get the
+        // whole 300 ms budget rather than what INIT left of it.
+        await ric.invoke(webhookEvent({ query: { token: 'wrong-0123456789abcdef' } }));
+      });
 
-describe('the webhook bundle under the runtime interface client, when DynamoDB hangs', () => {
-  let fake: FaultyDynamo;
-  let ric: RicProcess;
+      afterAll(async () => {
+        await ric?.stop();
+        await fake?.close();
+      });
 
-  beforeAll(async () => {
-    fake = await startFaultyDynamo('hang');
-    ric = await startUnderRic({
-      bundleDir: path.join(folder, 'webhook'),
-      env: functionEnv('callers-hang', fake.endpoint, {
-        BELPLAN_TIMEOUT_MS: '1000',
-        SAFETY_MARGIN_MS: '700',
-      }),
+      it('answers the fallback before the deadline the runtime was given, while DynamoDB still hangs', async () => {
+        const hungBefore = fake.faultCount();
+
+        const invocation = await ric.invoke(webhookEvent(), { timeoutMs: 3000 });
+        const answeredAtEpochMs = Date.now();
+
+        expect(invocation.result).toMatchObject({ statusCode: 200, body: 'default' });
+        expect(answeredAtEpochMs).toBeLessThan(invocation.deadlineEpochMs);
+        expect(fake.faultCount()).toBeGreaterThan(hungBefore);
+      });
+
+      it("writes a fallback line that the stack's fallback filters count, by cause", async () => {
+        const { requestId } = await ric.invoke(webhookEvent());
+
+        const line = await lineOf(ric, requestId);
+
+        const fallbacks = stackFilter('Fallbacks');
+        expect(matchesFilter(stackFilter('FallbackAnswers').pattern, line)).toBe(true);
+        expect(matchesFilter(fallbacks.pattern, line)).toBe(true);
+        expect(metricDatum(fallbacks.transformation, line)).toEqual({
+          value: 1,
+          dimensions: { Cause: 'timeout' },
+        });
+      });
     });
-    // A refused request warms the environment up without DynamoDB: the calls below get the
-    // whole 300 ms budget rather than what INIT left of it.
-    await ric.invoke(webhookEvent({ query: { token: 'wrong-0123456789abcdef' } }));
-  });
-
-  afterAll(async () => {
-    await ric?.stop();
-    await fake?.close();
-  });
-
-  it('answers the fallback before the deadline the runtime was given, while DynamoDB still hangs', async () => {
-    const hungBefore = fake.faultCount();
-
-    const invocation = await ric.invoke(webhookEvent(), { timeoutMs: 3000 });
-    const answeredAtEpochMs = Date.now();
-
-    expect(invocation.result).toMatchObject({ statusCode: 200, body: 'default' });
-    expect(answeredAtEpochMs).toBeLessThan(invocation.deadlineEpochMs);
-    expect(fake.faultCount()).toBeGreaterThan(hungBefore);
-  });
-
-  it("writes a fallback line that the stack's fallback filters count, by cause", async () => {
-    const { requestId } = await ric.invoke(webhookEvent());
-
-    const line = await lineOf(ric, requestId);
-
-    const fallbacks = stackFilter('Fallbacks');
-    expect(matchesFilter(stackFilter('FallbackAnswers').pattern, line)).toBe(true);
-    expect(matchesFilter(fallbacks.pattern, line)).toBe(true);
-    expect(metricDatum(fallbacks.transformation, line)).toEqual({
-      value: 1,
-      dimensions: { Cause: 'timeout' },
-    });
-  });
-});
-
-describe("the stack's INIT duration filter on Lambda's report lines", () => {
-  /** A `platform.report` line as Lambda writes it in the JSON log format. */
-  const reportLine = (metrics: Record<string, number>) =>
-    JSON.stringify({
-      time: '2026-11-29T10:00:00.000Z',
-      type: 'platform.report',
-      record: { requestId: 'c0ffee00-0000-4000-8000-000000000000', metrics, status: 'success' },
-    });
-  const warmMetrics = { durationMs: 12.3, billedDurationMs: 13, memorySizeMB: 1024, maxMemoryUsedMB: 80 };
-
-  it('counts the INIT duration of a report line after an INIT', () => {
-    const line = reportLine({ ...warmMetrics, initDurationMs: 150.2 });
-
-    const { pattern, transformation } = stackFilter('InitDuration');
-
-    expect(matchesFilter(pattern, line)).toBe(true);
-    expect(metricDatum(transformation, line)).toEqual({ value: 150.2, dimensions: {} });
-  });
-
-  it('counts nothing for a report line of a warm invocation', () => {
-    const line = reportLine(warmMetrics);
-
-    const matched = matchesFilter(stackFilter('InitDuration').pattern, line);
-
-    expect(matched).toBe(false);
-  });
-});
+  },
+);

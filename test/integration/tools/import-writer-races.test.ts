@@ -8,7 +8,7 @@ import { planImport } from '../../../tools/import';
 import { runImport } from '../../../tools/import-writer';
 import { adminUnderTest, useDynalite, WEBHOOK_TOKEN } from '../../support/harness';
 
-const CALLERS = 5000;
+const CALLERS = 2000;
 const WORKERS = 10;
 /** Workers aim at the callers the import is about to write, where a lost write would hide. */
 const AHEAD = 150;
@@ -18,7 +18,7 @@ const dynamo = useDynalite();
 const numberOf = (index: number) => `06${String(30_000_000 + index)}`;
 const keyOf = (index: number) => `316${String(30_000_000 + index)}`;
 
-it('loses no call and no report that was acknowledged during an import of 5 000 new callers', async () => {
+it(`loses no call and no report that was acknowledged during an import of ${CALLERS} new callers`, async () => {
   // Prepare
   const api = await adminUnderTest(dynamo().endpoint);
   const stores = api.tools;

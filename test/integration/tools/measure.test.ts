@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { main } from '../../../tools/measure';
 import { type AwsStandIn, startAwsStandIn } from '../../support/aws-standin';
 import { runTool } from '../../support/cli';
+import { whereRuntimeClientRuns } from '../../support/runtime-client';
 
 const _run = promisify(execFile);
 
@@ -126,7 +127,7 @@ it('names the stack output to take when the function is not found', async () => 
   );
 }, 120_000);
 
-describe('--local', () => {
+whereRuntimeClientRuns('npm run measure -- --local')('--local', () => {
   it('measures the bundle under the runtime client here: cold starts proven, the same table', async () => {
     const { code, stdout } = await measure(['--local', '--cold', '2', '--warm', '3']);
 
