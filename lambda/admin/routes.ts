@@ -19,7 +19,7 @@ import { ContentionError, type RetryPolicy } from '../store/requests';
 import { deleteAgent, getAgent, listAgents, putAgent } from './agents';
 import { deleteCaller, explainRoute, getCaller, putCaller } from './callers';
 import { handled, notulist } from './reports';
-import { type AdminContext, type AdminRoute, decodePath, json } from './request';
+import { type AdminRoute, decodePath, json } from './request';
 
 /** What the admin handler needs. */
 export interface AdminDeps {
@@ -86,10 +86,7 @@ export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
     msg: 'admin',
     log: deps.log ?? consoleSink,
     jsonErrors: true,
-    route(invocation) {
-      const stores = storesWithin(deps.stores, AbortSignal.timeout(ADMIN_DEADLINE_MS));
-      return route({ config: deps.config, stores }, invocation, now());
-    },
+    route: (invocation) => route(deps, invocation, now()),
     onError: storeFailureAnswer,
   });
 }
@@ -121,20 +118,19 @@ function retryLater(status: number, message: string, afterSeconds: number): Plai
  * Finds the route of a request and checks its token first: a request without the right token
  * learns nothing, not even whether the path exists.
  */
-async function route(
-  context: AdminContext,
-  { request, entry }: Invocation,
-  nowMs: number,
-): Promise<PlainAnswer> {
+async function route(deps: AdminDeps, { request, entry }: Invocation, nowMs: number): Promise<PlainAnswer> {
+  const { config } = deps;
   const path = request.path.replace(/\/+$/, '');
   const found = MATCHERS.find((matcher) => matcher.pattern.test(path));
   const token = found?.routes.token;
   const place: TokenPlace = token === 'ingest' ? 'query' : 'bearer';
-  const grants = token === 'ingest' ? context.config.ingestTokens : context.config.adminTokens;
-  const grant = authorize(request, { sources: context.config.sources, grants, token: place });
+  const grants = token === 'ingest' ? config.ingestTokens : config.adminTokens;
+  const grant = authorize(request, { sources: config.sources, grants, token: place });
   if (!found) throw new HttpError(404, `no such route: use ${ROUTE_LIST}`);
   const handler = found.routes.methods[request.method as Method];
   if (!handler) throw methodNotAllowed(request.method, Object.keys(found.routes.methods));
   const params = (found.pattern.exec(path) ?? []).slice(1).map((segment) => decodePath(segment, 'path'));
-  return handler(context, { request, entry, nowMs, grant, params });
+  // The deadline starts with the work: every store request of the route within it.
+  const stores = storesWithin(deps.stores, AbortSignal.timeout(ADMIN_DEADLINE_MS));
+  return handler({ config, stores }, { request, entry, nowMs, grant, params });
 }
