@@ -63,7 +63,7 @@ export function useLocalCredentials(): void {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 }
 
-/** Creates the caller table (key schema from `lambda/table.ts`) unless it exists. Returns whether it created it. */
+/** Creates the caller table (key schema from `lambda/store/items.ts`) unless it exists. Returns whether it created it. */
 export async function ensureCallerTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));

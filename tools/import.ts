@@ -102,7 +102,7 @@ export function planImport(
 }
 
 /**
- * The caller key of a number column, by the numbers policy of `lambda/numbers.ts` and one rule
+ * The caller key of a number column, by the numbers policy of `lambda/domain/numbers.ts` and one rule
  * more for files: digits without `+`, `00` or a leading `0` that do not start with the country
  * code are a number whose leading zero a spreadsheet dropped (`612345678` for `0612345678`),
  * never an international number to store under a wrong key.

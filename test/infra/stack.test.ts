@@ -43,7 +43,7 @@ function statementsOfFunctionRole(template: Template, description: string) {
 const defaults = testTemplate();
 
 describe('the caller table', () => {
-  it('is keyed, expires and bills as lambda/table.ts and the hot path need', () => {
+  it('is keyed, expires and bills as lambda/store/items.ts and the hot path need', () => {
     const table = only(defaults, 'AWS::DynamoDB::Table');
     expect(table.Properties.KeySchema).toEqual([
       { AttributeName: CALLER_TABLE.partitionKey, KeyType: 'HASH' },
