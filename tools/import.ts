@@ -6,7 +6,7 @@
 import { attributeName, type CallerFacts, factsOf } from '../lambda/domain/caller-facts';
 import { ValidationError } from '../lambda/domain/errors';
 import { FACT_NAMES, FACTS, type FactName } from '../lambda/domain/facts';
-import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
+import { InvalidNumberError, maskDigits, normalizeCaller } from '../lambda/domain/numbers';
 import { ImportFileError, readCsv, restored } from './csv';
 
 export { ImportFileError };
@@ -139,16 +139,6 @@ export function importedCallerKey(value: unknown, defaultCountryCode: string): s
     );
   }
   return caller.key;
-}
-
-/** A number as the terminal may show it: like the log, its last four digits hidden. */
-export function maskDigits(text: string): string {
-  let hide = 4;
-  return [...text]
-    .reverse()
-    .map((char) => (/\d/.test(char) && hide-- > 0 ? '*' : char))
-    .reverse()
-    .join('');
 }
 
 function jsonLines(text: string): RawRecords {

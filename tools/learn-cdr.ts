@@ -12,12 +12,12 @@ import {
   colleagueOf,
   type HandledOutcome,
   type HandledReport,
+  laterOf,
 } from '../lambda/domain/handled-calls';
-import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
-import { callTime } from '../lambda/domain/times';
+import { InvalidNumberError, maskDigits, normalizeCaller } from '../lambda/domain/numbers';
+import { reportTime } from '../lambda/domain/times';
 import type { CallerStore } from '../lambda/store/caller-store';
 import { type CsvRecord, ImportFileError, readCsv, restored } from './csv';
-import { maskDigits } from './import';
 
 /** The columns a CDR row is read from. */
 export const CDR_FIELDS = ['time', 'date', 'from', 'to', 'via', 'duration', 'waiting', 'status'] as const;
@@ -158,11 +158,11 @@ function readRow(
     index.date !== undefined && index.time !== undefined
       ? `${cell('date')} ${cell('time')}`
       : cell('time') || cell('date');
-  const atMs = callTime(when, 'time', nowMs);
+  const { atMs, latestMs } = reportTime(when, 'time', nowMs);
   return {
     line: row.line,
     callerKey: caller.key,
-    report: { agent, id: callReportId(caller.key, agent, atMs), atMs },
+    report: { agent, id: callReportId(caller.key, agent, atMs), atMs, ...laterOf(atMs, latestMs) },
   };
 }
 

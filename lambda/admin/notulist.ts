@@ -5,9 +5,9 @@
  * it is never read, stored or logged. Pure.
  */
 import { ValidationError } from '../domain/errors';
-import { callReportId, colleagueOf, type HandledReport } from '../domain/handled-calls';
+import { callReportId, colleagueOf, type HandledReport, laterOf } from '../domain/handled-calls';
 import { type Caller, InvalidNumberError, normalizeCaller } from '../domain/numbers';
-import { callTime } from '../domain/times';
+import { reportTime } from '../domain/times';
 
 /** What a notulist payload means for the caller table. */
 export type NotulistOutcome =
@@ -29,7 +29,7 @@ export function readNotulist(
     throw new ValidationError('call', 'is required: the object with from, to, via and dated');
   }
   const { from, to, dated } = call as Record<string, unknown>;
-  const atMs = callTime(dated, 'call.dated', nowMs);
+  const { atMs, latestMs } = reportTime(dated, 'call.dated', nowMs);
   const caller = callerOf(from, defaultCountryCode);
   if (!caller) return { kind: 'ignored', reason: 'call.from is not a phone number' };
   if (caller.kind === 'anonymous')
@@ -40,7 +40,7 @@ export function readNotulist(
   return {
     kind: 'report',
     callerKey: caller.key,
-    report: { agent, id: callReportId(caller.key, agent, atMs), atMs },
+    report: { agent, id: callReportId(caller.key, agent, atMs), atMs, ...laterOf(atMs, latestMs) },
   };
 }
 

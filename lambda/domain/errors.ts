@@ -32,3 +32,17 @@ export class ValidationError extends Error {
 export class ProfileConfigError extends Error {
   override name = 'ProfileConfigError';
 }
+
+/** The most of a caller's own text an error or a log line repeats. */
+export const EXCERPT_CHARS = 40;
+
+/**
+ * A short, clean excerpt of text a caller sent, for an error message: control characters
+ * become spaces, and anything past `EXCERPT_CHARS` is cut off with an ellipsis.
+ * @example excerpt('x'.repeat(500)) // 'xxxx…x…' (40 characters and '…')
+ */
+export function excerpt(text: string, maxChars = EXCERPT_CHARS): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return clean.length > maxChars ? `${clean.slice(0, maxChars)}…` : clean;
+}

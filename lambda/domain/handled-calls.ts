@@ -14,6 +14,16 @@ export interface HandledReport {
   /** What identifies the report (the call's uuid); a report delivered again counts once. */
   id: string;
   atMs: number;
+  /**
+   * The latest instant the report's time can mean, when later than `atMs` (a wall time of the
+   * hour the clocks show twice): the report replaces a held one unless that is newer than this.
+   */
+  latestAtMs?: number;
+}
+
+/** The `latestAtMs` of a report, when its time can mean a later instant than `atMs`. */
+export function laterOf(atMs: number, latestMs: number): Pick<HandledReport, 'latestAtMs'> {
+  return latestMs > atMs ? { latestAtMs: latestMs } : {};
 }
 
 /**

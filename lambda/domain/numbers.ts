@@ -67,7 +67,7 @@ const SEPARATORS = /[\s\-./()]/g;
  * @throws InvalidNumberError when the value is none of these.
  */
 export function normalizeCaller(raw: string, defaultCountryCode: string): Caller {
-  const text = raw.trim().toLowerCase();
+  const text = fromSpreadsheet(raw.trim().toLowerCase());
   if (ANONYMOUS_MARKERS.has(text) || SECRET_NUMBER.test(text)) return { kind: 'anonymous' };
 
   const sipUser = /^sips?:([^@;]*)/.exec(text)?.[1];
@@ -82,7 +82,7 @@ export function normalizeCaller(raw: string, defaultCountryCode: string): Caller
 
   if (!NUMBER.test(text)) {
     if (/^\+?[\s\-./()]*$/.test(text)) throw new InvalidNumberError('has no digits');
-    const hint = SIP_USER.test(text) ? ` (write a SIP account as sip:${text.slice(0, 64)})` : '';
+    const hint = SIP_USER.test(text) ? ` (write a SIP account as sip:${maskDigits(text.slice(0, 64))})` : '';
     throw new InvalidNumberError(`is not a phone number, extension or SIP account${hint}`);
   }
 
@@ -126,6 +126,31 @@ export function kindOfKey(key: string): 'public' | 'internal' {
 export function displayNumber(key: string): string {
   if (key.startsWith('ext:')) return key.slice(4);
   return /^\d+$/.test(key) ? `+${key}` : key;
+}
+
+/**
+ * A number as a spreadsheet may have rewritten it: a number stored as a decimal
+ * (`31612300020.0`) is the number; one in scientific notation lost digits and is refused.
+ */
+function fromSpreadsheet(text: string): string {
+  const decimal = /^(\+?\d{7,})\.0{1,2}$/.exec(text);
+  if (decimal?.[1]) return decimal[1];
+  if (/^\d[.,]\d+e\+?\d+$/.test(text)) {
+    throw new InvalidNumberError(
+      'is in scientific notation, as a spreadsheet writes a long number: its digits are lost; format the column as text',
+    );
+  }
+  return text;
+}
+
+/** A number as people typed it, shown in a message or on a terminal: like the log, its last four digits hidden. */
+export function maskDigits(text: string): string {
+  let hide = 4;
+  return [...text]
+    .reverse()
+    .map((char) => (/\d/.test(char) && hide-- > 0 ? '*' : char))
+    .reverse()
+    .join('');
 }
 
 function decodeSafely(text: string): string {

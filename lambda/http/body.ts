@@ -2,6 +2,8 @@
  * Reading request bodies: the one media-type parser, strict UTF-8, the size limit, and the
  * JSON-object reader of the admin API. The webhook's tolerant reader (`parse.ts`) builds on it.
  */
+
+import { readJson } from '../domain/json';
 import { MAX_BODY_BYTES, type PlainRequest } from './adapter';
 import { HttpError } from './errors';
 
@@ -35,53 +37,18 @@ export function bodyText(request: Pick<PlainRequest, 'body' | 'bodyLength'>): st
 }
 
 /**
- * A JSON object body (a missing Content-Type is taken as JSON).
- * @throws HttpError 413/415/400 for a body too large, of another type, not JSON, not an
- *         object, or naming a key twice.
+ * A JSON object body (a missing Content-Type is taken as JSON), read by the one JSON reader.
+ * @throws HttpError 413/415 for a body too large or of another type, JsonError (400) for one
+ *         that is not JSON, nests too deep or names a key twice, HttpError 400 for one that is
+ *         no object.
  */
 export function readJsonObject(request: PlainRequest): Record<string, unknown> {
   const type = mediaType(request.headers['content-type']) || 'application/json';
   if (!isJsonType(type))
     throw new HttpError(415, `content-type ${type} is not supported: send application/json`);
-  const text = bodyText(request);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, `invalid JSON: ${(error as Error).message}`);
-  }
+  const value = readJson(bodyText(request), { uniqueKeys: true });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpError(400, 'body must be a JSON object');
   }
-  const [twice] = repeatedKeys(text);
-  if (twice !== undefined) throw new HttpError(400, `field ${twice.slice(0, 64)} is given more than once`);
   return value as Record<string, unknown>;
-}
-
-/**
- * The keys that one object of a valid JSON text names twice, in order. `JSON.parse` keeps the
- * last silently; a form body with a repeated field is refused, so JSON is held to the same
- * rule. One pass over the text.
- */
-export function repeatedKeys(json: string): string[] {
-  const repeated: string[] = [];
-  const objects: (Set<string> | undefined)[] = [];
-  for (let i = 0; i < json.length; i++) {
-    const char = json[i];
-    if (char === '{') objects.push(new Set());
-    else if (char === '[') objects.push(undefined);
-    else if (char === '}' || char === ']') objects.pop();
-    else if (char === '"') {
-      const start = i;
-      for (i++; i < json.length && json[i] !== '"'; i++) if (json[i] === '\\') i++;
-      const keys = objects.at(-1);
-      let next = i + 1;
-      while (next < json.length && ' \t\r\n'.includes(json[next] as string)) next++;
-      if (!keys || json[next] !== ':') continue;
-      const key = JSON.parse(json.slice(start, i + 1)) as string;
-      if (keys.has(key)) repeated.push(key);
-      keys.add(key);
-    }
-  }
-  return repeated;
 }

@@ -203,8 +203,9 @@ export class CallerStore {
     } else if (report) {
       update.set('lastAgent', { S: report.agent });
       update.set('lastAgentAt', { N: String(report.atMs) });
-      update.values[':reportAt'] = { N: String(report.atMs) };
-      conditions.push('(attribute_not_exists(lastAgentAt) OR lastAgentAt <= :reportAt)');
+      // A held report newer than every reading of this one's time wins; otherwise this one does.
+      update.values[':reportLatest'] = { N: String(report.latestAtMs ?? report.atMs) };
+      conditions.push('(attribute_not_exists(lastAgentAt) OR lastAgentAt <= :reportLatest)');
       if (report.id) {
         update.expressions.push(shiftRegister(REPORT_SLOTS, ':reportId'));
         update.values[':reportId'] = { S: report.id };
@@ -246,7 +247,7 @@ export class CallerStore {
 /** Why the item holds a report that this one must not replace: the same report, or a newer one. */
 function reportHeld(item: Item, report: AgentReport): 'duplicate' | 'older' | undefined {
   if (report.id && isRememberedReport(item, report.id)) return 'duplicate';
-  if (Number(item.lastAgentAt?.N ?? 0) > report.atMs) return 'older';
+  if (Number(item.lastAgentAt?.N ?? 0) > (report.latestAtMs ?? report.atMs)) return 'older';
   return undefined;
 }
 

@@ -4,9 +4,10 @@
  */
 
 import { ValidationError } from '../domain/errors';
+import { readJson, repeatedKeys } from '../domain/json';
 import { COMPANY_ID } from '../http/access';
 import type { PlainRequest } from '../http/adapter';
-import { bodyText, isJsonType, mediaType, repeatedKeys } from '../http/body';
+import { bodyText, isJsonType, mediaType } from '../http/body';
 import { HttpError, methodNotAllowed } from '../http/errors';
 
 /** The fields the platform sends, all strings (see shared/callvoip-webhook-app.md). */
@@ -72,7 +73,7 @@ function fromBody(type: string, text: string): CallvoipCall {
 function fromJson(text: string): CallvoipCall {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = readJson(text);
   } catch (error) {
     value = parseRepaired(text, error);
   }
@@ -92,14 +93,13 @@ function fromJson(text: string): CallvoipCall {
  */
 function parseRepaired(text: string, original: unknown): unknown {
   const repaired = repairMissingCommas(text);
-  if (repaired !== undefined) {
-    try {
-      return JSON.parse(repaired);
-    } catch {
-      // The original error is the one that points at the real defect.
-    }
+  if (repaired === undefined) throw original;
+  try {
+    return readJson(repaired);
+  } catch {
+    // The original error is the one that points at the real defect.
+    throw original;
   }
-  throw new HttpError(400, describeJsonError(text, original));
 }
 
 const PAIR_LINE = /^"(?:[^"\\]|\\.)*"\s*:\s*"(?:[^"\\]|\\.)*"$/;
@@ -121,16 +121,6 @@ export function repairMissingCommas(text: string): string | undefined {
     }
   }
   return repaired ? lines.join('\n') : undefined;
-}
-
-function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const what = message.replace(/ in JSON.*$/s, '').replace(/^Unexpected token .*?, /, 'Unexpected token, ');
-  const position = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
-  const before = text.slice(0, position);
-  const line = before.split('\n').length;
-  const column = position - before.lastIndexOf('\n');
-  return `invalid JSON at line ${line}, column ${column} (position ${position}): ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
 }
 
 function fromForm(text: string): CallvoipCall {

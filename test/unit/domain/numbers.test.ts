@@ -118,3 +118,24 @@ describe('normalizeCaller on any text', () => {
     );
   });
 });
+
+describe('numbers a spreadsheet rewrote', () => {
+  it.each([
+    ['31612300020.0', '31612300020'],
+    ['+31612300020.00', '31612300020'],
+    ['0612300020.0', '31612300020'],
+  ])('reads %j, a number turned into a decimal, as the number', (raw, key) => {
+    expect(normalizeCaller(raw, '31')).toEqual({ kind: 'public', key });
+  });
+
+  it.each(['3.16123E+10', '3,16123E+10', '6.12E8'])(
+    'refuses %j, a number in scientific notation, with a hint',
+    (raw) => {
+      expect(() => normalizeCaller(raw, '31')).toThrow('scientific notation');
+    },
+  );
+
+  it('hints at a SIP account without showing the number it was given', () => {
+    expect(() => normalizeCaller('0612300062a', '31')).toThrow('(write a SIP account as sip:061230****a)');
+  });
+});

@@ -1,5 +1,5 @@
 import { toPlainRequest } from '../../../lambda/http/adapter';
-import { mediaType, readJsonObject, repeatedKeys } from '../../../lambda/http/body';
+import { mediaType, readJsonObject } from '../../../lambda/http/body';
 import { functionUrlEvent } from '../../../local/events';
 
 describe('mediaType', () => {
@@ -11,23 +11,6 @@ describe('mediaType', () => {
     [undefined, ''],
   ])('of %j is %j', (header, type) => {
     expect(mediaType(header)).toBe(type);
-  });
-});
-
-describe('repeatedKeys', () => {
-  it.each<[string, string[]]>([
-    ['{"a":1,"b":2}', []],
-    ['{"a":1,"a":2}', ['a']],
-    ['{"a":{"b":1},"b":2}', []],
-    ['{"a":{"b":1,"b":2}}', ['b']],
-    ['[{"a":1},{"a":2}]', []],
-    ['{"a":"x\\":\\"a","b":1}', []],
-    ['{"a" : 1, "a" :2}', ['a']],
-    ['{"\\u0061":1,"a":2}', ['a']],
-    ['{"list":["a","a"]}', []],
-    ['{"x":1,"x":2,"uuid":"a","uuid":"b"}', ['x', 'uuid']],
-  ])('in %s are %j', (json, keys) => {
-    expect(repeatedKeys(json)).toEqual(keys);
   });
 });
 
