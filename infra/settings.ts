@@ -10,6 +10,7 @@ import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROJECT_ROOT } from '../bundle/options';
 import { type Config, ConfigError, describeProblem, ProblemCollector, parseConfig } from '../lambda/config';
+import { JsonError, readJson } from '../lambda/domain/json';
 
 /** A context value that cannot be used; the message names the key, the value and what would be right. */
 export class SettingsError extends Error {
@@ -314,15 +315,16 @@ function profilesText(context: Context): string | undefined {
   }
   if (inline === undefined || inline === '') return undefined;
   // In cdk.json the profiles are an object; with `-c profiles='{...}'` they arrive as text.
-  return typeof inline === 'string' ? compactJson(inline, 'profiles') : JSON.stringify(inline);
+  return compactJson(typeof inline === 'string' ? inline : JSON.stringify(inline), 'profiles');
 }
 
 /** Minified JSON text (environment bytes are scarce); invalid JSON is left for parseConfig to name. */
 function compactJson(content: string, where: string): string {
   try {
-    return JSON.stringify(JSON.parse(content));
+    return JSON.stringify(readJson(content, { uniqueKeys: true }));
   } catch (error) {
-    throw new SettingsError(`${where} is not valid JSON: ${(error as Error).message}`);
+    if (error instanceof JsonError) throw new SettingsError(`${where} is not valid JSON: ${error.message}`);
+    throw error;
   }
 }
 

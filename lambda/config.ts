@@ -5,7 +5,8 @@
  * the function keys on through `parseConfig`. `DEFAULTS` is the one place of every default.
  */
 
-import { ProfileConfigError } from './domain/errors';
+import { excerpt, ProfileConfigError } from './domain/errors';
+import { JsonError, readJson } from './domain/json';
 import { type Profiles, parseProfiles, SHIPPED_PROFILES } from './domain/profiles';
 import { COMPANY_ID, type SourceAllowlist, sourceAllowlist, type TokenGrant } from './http/access';
 
@@ -213,7 +214,7 @@ export function configFromEnvironment(): Config {
 function required(env: Environment, key: string, pattern: RegExp): string {
   const value = env[key];
   if (!value) throw new KeyProblem(key, 'is required');
-  if (!pattern.test(value)) throw new KeyProblem(key, `"${value}" does not match ${pattern}`);
+  if (!pattern.test(value)) throw new KeyProblem(key, `"${excerpt(value)}" does not match ${pattern}`);
   return value;
 }
 
@@ -222,7 +223,7 @@ function integer(env: Environment, key: string, fallback: number, min: number, m
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new KeyProblem(key, `must be a whole number from ${min} to ${max}, got "${text}"`);
+    throw new KeyProblem(key, `must be a whole number from ${min} to ${max}, got "${excerpt(text)}"`);
   }
   return value;
 }
@@ -231,7 +232,7 @@ function endpoint(env: Environment): string | undefined {
   const value = env.AWS_ENDPOINT_URL_DYNAMODB;
   if (!value) return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(value)) {
-    throw new KeyProblem('AWS_ENDPOINT_URL_DYNAMODB', `must be an http(s) URL, got "${value}"`);
+    throw new KeyProblem('AWS_ENDPOINT_URL_DYNAMODB', `must be an http(s) URL, got "${excerpt(value)}"`);
   }
   return value;
 }
@@ -241,7 +242,7 @@ function countryCode(env: Environment): string {
   if (!/^[1-9]\d{0,2}$/.test(value)) {
     throw new KeyProblem(
       'DEFAULT_COUNTRY_CODE',
-      `must be 1-3 digits without + or 00 (31 for NL), got "${value}"`,
+      `must be 1-3 digits without + or 00 (31 for NL), got "${excerpt(value)}"`,
     );
   }
   return value;
@@ -283,7 +284,7 @@ function tokenGrant(entry: string, key: string, served: ReadonlySet<string> | un
     if (!COMPANY_ID.test(comId)) {
       throw new KeyProblem(
         key,
-        `names company "${comId.slice(0, 64)}": a com_id is 1-64 of A-Z, a-z, 0-9, "-" or "_"`,
+        `names company "${excerpt(comId)}": a com_id is 1-64 of A-Z, a-z, 0-9, "-" or "_"`,
       );
     }
     if (served && !served.has(comId)) {
@@ -303,7 +304,7 @@ function companyIds(env: Environment): ReadonlySet<string> | undefined {
   if (bad !== undefined) {
     throw new KeyProblem(
       'COMPANY_IDS',
-      `holds "${bad.slice(0, 64)}": a com_id is 1-64 of A-Z, a-z, 0-9, "-" or "_"`,
+      `holds "${excerpt(bad)}": a com_id is 1-64 of A-Z, a-z, 0-9, "-" or "_"`,
     );
   }
   return ids.length > 0 ? new Set(ids) : undefined;
@@ -326,9 +327,10 @@ function profiles(env: Environment): Profiles {
   if (!text) return parseProfiles(SHIPPED_PROFILES);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = readJson(text, { uniqueKeys: true });
   } catch (error) {
-    throw new KeyProblem('PROFILES', `is not valid JSON: ${(error as Error).message}`);
+    if (error instanceof JsonError) throw new KeyProblem('PROFILES', `is not valid JSON: ${error.message}`);
+    throw error;
   }
   try {
     return parseProfiles(json);

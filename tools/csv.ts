@@ -5,6 +5,7 @@
  * that a spreadsheet would run as a formula neutralised on the way out and restored on the way in.
  */
 import { CsvError, parse } from 'csv-parse/sync';
+import { excerpt } from '../lambda/domain/errors';
 
 /** The encodings a file may be read as; `auto`: UTF-8 when the bytes are valid UTF-8, else Windows-1252. */
 export type Encoding = 'auto' | 'utf-8' | 'windows-1252';
@@ -15,21 +16,42 @@ export class ImportFileError extends Error {
   override name = 'ImportFileError';
 }
 
-/** The text of a file and the encoding it was read as. */
+/**
+ * The text of a file and the encoding it was read as. UTF-16 (Excel's "Unicode text") is
+ * read by its byte-order mark; a UTF-8 BOM on bytes that are not UTF-8 is a contradiction
+ * the file cannot be read through, and is said as such.
+ * @throws ImportFileError for a file that is not in the encoding it says or was given.
+ */
 export function decodeFile(
   bytes: Uint8Array,
   encoding: Encoding = 'auto',
-): { text: string; encoding: Encoding } {
-  const utf8 = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+): { text: string; encoding: Encoding | 'utf-16' } {
+  const utf16 = utf16Of(bytes);
+  if (utf16) return { text: new TextDecoder(utf16).decode(bytes.subarray(2)), encoding: 'utf-16' };
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const utf8 = bom ? bytes.subarray(3) : bytes;
   if (encoding !== 'windows-1252') {
     try {
       return { text: new TextDecoder('utf-8', { fatal: true }).decode(utf8), encoding: 'utf-8' };
     } catch {
       if (encoding === 'utf-8')
         throw new ImportFileError('the file is not valid UTF-8 (try --encoding windows-1252)');
+      if (bom) {
+        throw new ImportFileError(
+          'the file starts with a UTF-8 byte-order mark but is not UTF-8 (Windows-1252 text behind it?): ' +
+            'save it again as "CSV UTF-8", or pass --encoding windows-1252',
+        );
+      }
     }
   }
-  return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+  return { text: decodeWindows1252(bom ? utf8 : bytes), encoding: 'windows-1252' };
+}
+
+/** The UTF-16 encoding a byte-order mark names, if the file starts with one. */
+function utf16Of(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return undefined;
 }
 
 /** Windows-1252's characters at 0x80-0x9F (`€`, curly quotes, dashes…); elsewhere it is Latin-1. */
@@ -136,4 +158,29 @@ export function csvLine(cells: readonly (string | number | undefined)[]): string
       return /[",;\t\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
     })
     .join(',');
+}
+
+/**
+ * The field each header cell names (undefined: a column of no interest), refusing a header
+ * row that names one field twice: which of the two columns to read is not ours to guess.
+ * @throws ImportFileError naming the field and both columns.
+ */
+export function headerFields<F extends string>(
+  cells: readonly string[],
+  fieldOf: (header: string) => F | undefined,
+): (F | undefined)[] {
+  const fields = cells.map((cell) => fieldOf(cell.trim()));
+  const firstColumn = new Map<F, number>();
+  fields.forEach((field, column) => {
+    if (field === undefined) return;
+    const first = firstColumn.get(field);
+    if (first !== undefined) {
+      throw new ImportFileError(
+        `the header row names ${field} twice, in columns "${excerpt(cells[first]?.trim() ?? '')}" and ` +
+          `"${excerpt(cells[column]?.trim() ?? '')}": keep one of them (or name the one to read)`,
+      );
+    }
+    firstColumn.set(field, column);
+  });
+  return fields;
 }

@@ -4,10 +4,11 @@
  * line and reason, duplicates reported. Pure: writing is `import-writer.ts`.
  */
 import { attributeName, type CallerFacts, factsOf } from '../lambda/domain/caller-facts';
-import { ValidationError } from '../lambda/domain/errors';
+import { excerpt, ValidationError } from '../lambda/domain/errors';
 import { FACT_NAMES, FACTS, type FactName } from '../lambda/domain/facts';
+import { JsonError, readJson } from '../lambda/domain/json';
 import { InvalidNumberError, maskDigits, normalizeCaller } from '../lambda/domain/numbers';
-import { ImportFileError, readCsv, restored } from './csv';
+import { headerFields, ImportFileError, readCsv, restored } from './csv';
 
 export { ImportFileError };
 
@@ -149,9 +150,10 @@ function jsonLines(text: string): RawRecords {
     const line = index + 1;
     let value: unknown;
     try {
-      value = JSON.parse(raw);
+      value = readJson(raw, { uniqueKeys: true });
     } catch (error) {
-      rows.push({ line, fields: {}, error: `invalid JSON: ${(error as Error).message}` });
+      if (!(error instanceof JsonError)) throw error;
+      rows.push({ line, fields: {}, error: error.message });
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -161,8 +163,11 @@ function jsonLines(text: string): RawRecords {
     const fields: Fields = Object.create(null);
     for (const [key, field] of Object.entries(value)) {
       const column = key === 'attributes' ? 'attributes' : COLUMNS.get(key.toLowerCase());
-      if (!column) ignored.add(key);
-      else fields[column] = jsonField(column, field);
+      if (!column) ignored.add(excerpt(key));
+      else if (column in fields) {
+        rows.push({ line, fields: {}, error: `two keys give the ${column}: keep one of them` });
+        return;
+      } else fields[column] = jsonField(column, field);
     }
     rows.push({ line, fields });
   });
@@ -186,7 +191,7 @@ function csvRecords(text: string, attributeNames: string[]): RawRecords {
       return [column.trim().toLowerCase(), name.trim()] as const;
     }),
   );
-  const columns = header.cells.map((cell) => columnOf(cell.trim(), attributeColumns));
+  const columns = headerFields(header.cells, (cell) => columnOf(cell, attributeColumns));
   const found = new Set(header.cells.map((cell) => cell.trim().toLowerCase()));
   const missing = [...attributeColumns.keys()].filter((column) => !found.has(column));
   if (missing.length > 0) {

@@ -17,7 +17,7 @@ import {
 import { InvalidNumberError, maskDigits, normalizeCaller } from '../lambda/domain/numbers';
 import { reportTime } from '../lambda/domain/times';
 import type { CallerStore } from '../lambda/store/caller-store';
-import { type CsvRecord, ImportFileError, readCsv, restored } from './csv';
+import { type CsvRecord, headerFields, ImportFileError, readCsv, restored } from './csv';
 
 /** The columns a CDR row is read from. */
 export const CDR_FIELDS = ['time', 'date', 'from', 'to', 'via', 'duration', 'waiting', 'status'] as const;
@@ -110,11 +110,13 @@ function columnIndexes(
   cells: string[],
   map: Partial<Record<CdrField, string>>,
 ): Partial<Record<CdrField, number>> {
-  const names = cells.map((cell) => cell.trim().toLowerCase());
+  const wanted = (field: CdrField) => (map[field] ? [map[field].trim().toLowerCase()] : HEADERS[field]);
+  const fields = headerFields(cells, (cell) =>
+    CDR_FIELDS.find((field) => wanted(field).includes(cell.toLowerCase())),
+  );
   const index: Partial<Record<CdrField, number>> = {};
   for (const field of CDR_FIELDS) {
-    const wanted = map[field] ? [map[field].trim().toLowerCase()] : HEADERS[field];
-    const column = names.findIndex((name) => wanted.includes(name));
+    const column = fields.indexOf(field);
     if (column >= 0) index[field] = column;
     else if (map[field])
       throw new ImportFileError(`--map ${field}=${map[field]}: the header has no such column`);

@@ -6,6 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { DEFAULTS } from '../lambda/config';
+import { excerpt } from '../lambda/domain/errors';
 import { COMPANY_ID } from '../lambda/http/access';
 import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
 import type { TableOptions } from '../lambda/store/call-recorder';
@@ -68,8 +69,9 @@ export function openTables(flags: TableFlags): CallerTables {
     );
   }
   const comId = flags.comId ?? local?.comId;
-  if (!comId || !COMPANY_ID.test(comId)) {
-    throw new CliError('--com-id is required with --table (the com_id the platform sends)');
+  if (!comId) throw new CliError('--com-id is required with --table (the com_id the platform sends)');
+  if (!COMPANY_ID.test(comId)) {
+    throw new CliError(`--com-id "${excerpt(comId)}" is not a com_id: 1-64 of A-Z, a-z, 0-9, "-" or "_"`);
   }
   if (local) useLocalCredentials();
   const client = createDynamoClient({

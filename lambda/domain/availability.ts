@@ -9,6 +9,24 @@ import { timeOf } from './times';
 /** An agent's name, as people write it. */
 const MAX_NAME_CHARS = 128;
 
+/**
+ * The most agents a company's roster holds: one item that the webhook reads in one request,
+ * well inside DynamoDB's 400 KB item limit (1 000 agents with 128-character names: ~260 KB).
+ */
+export const MAX_AGENTS = 1000;
+
+/** A new agent would make the roster longer than it may be. */
+export class RosterFullError extends ValidationError {
+  override readonly logReason = 'roster-full';
+  constructor() {
+    super(
+      undefined,
+      `the roster holds ${MAX_AGENTS} agents, the most a company may have: forget agents who left ` +
+        '(DELETE /agents/{agent}, or npm run callers -- agent <agent> --forget) before adding another',
+    );
+  }
+}
+
 /** What the roster says of one agent. */
 export interface AgentStatus {
   /** False: not available (holiday, left, marked away) until `untilMs`, or for good without it. */

@@ -6,7 +6,7 @@
  * profiles and `decide` read the table and need no change.
  */
 import { availabilityOf, type Roster } from './availability';
-import { ProfileConfigError } from './errors';
+import { excerpt, ProfileConfigError } from './errors';
 import type { CallerRecord } from './facts';
 import type { CallerKind } from './numbers';
 import { ATTRIBUTE_NAME, isAttribute, placeholders, TAG } from './tokens';
@@ -180,7 +180,7 @@ export function parseConditions(value: unknown, answer: string, where: string): 
   for (const [key, configured] of Object.entries(value)) {
     if (!isConditionKey(key)) {
       throw new ProfileConfigError(
-        `${where}: when: unknown condition "${key.slice(0, 40)}"; known: ${CONDITION_KEYS.join(', ')}`,
+        `${where}: when: unknown condition "${excerpt(key)}"; known: ${CONDITION_KEYS.join(', ')}`,
       );
     }
     const spec = CONDITIONS[key] as ConditionSpec<unknown>;
@@ -205,7 +205,7 @@ function duration(value: unknown, where: string): number {
   const match = typeof value === 'string' ? DURATION.exec(value) : null;
   if (!match?.[1] || !match[2]) {
     throw new ProfileConfigError(
-      `${where} must be a duration such as "15m", "48h" or "30d", got ${JSON.stringify(value)?.slice(0, 40)}`,
+      `${where} must be a duration such as "15m", "48h" or "30d", got ${excerpt(String(JSON.stringify(value)))}`,
     );
   }
   return Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS];
@@ -214,7 +214,7 @@ function duration(value: unknown, where: string): number {
 function count(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new ProfileConfigError(
-      `${where} must be a whole number of at least 1, got ${JSON.stringify(value)?.slice(0, 40)}`,
+      `${where} must be a whole number of at least 1, got ${excerpt(String(JSON.stringify(value)))}`,
     );
   }
   return value;
@@ -244,7 +244,7 @@ function attributeTests(value: unknown, where: string): ReadonlyMap<string, read
   for (const [name, wanted] of Object.entries(value)) {
     if (!ATTRIBUTE_NAME.test(name)) {
       throw new ProfileConfigError(
-        `${where}: "${name.slice(0, 40)}" is not an attribute name (a letter, then letters, digits or _)`,
+        `${where}: "${excerpt(name)}" is not an attribute name (a letter, then letters, digits or _)`,
       );
     }
     const values = Array.isArray(wanted) ? wanted : [wanted];

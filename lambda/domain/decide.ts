@@ -6,7 +6,7 @@
 import type { Roster } from './availability';
 import { agentSkipped, type CallerState, callerConditionsHold, needsRosterFor } from './conditions';
 import type { Profile, Rule } from './profiles';
-import { fillAnswer, insertedValue, isAttribute, placeholders } from './tokens';
+import { fillAnswer, insertedValue, isPrivateInsert, placeholders } from './tokens';
 
 /** A rule that held but was passed over, and why (an unavailable agent). */
 export interface SkippedRule {
@@ -22,7 +22,8 @@ export interface Decision {
   rule?: string;
   /**
    * The answer as the log shows it, when that differs: an answer that inserted a CRM
-   * attribute is logged as its template (`{attributes.accountManager}`), keeping the value out.
+   * attribute or a phone number is logged as its template (`{attributes.accountManager}`),
+   * keeping the value out.
    */
   logged?: string;
   /** Rules before the one that fired that held but were passed over. */
@@ -55,7 +56,9 @@ export function decide(profile: Profile, input: DecideInput): Decision {
       skipped.push({ rule: rule.name, because });
       continue;
     }
-    const logged = placeholders(rule.answer).some(isAttribute) ? { logged: rule.answer } : {};
+    const fields = placeholders(rule.answer);
+    const hidden = fields.some((field) => isPrivateInsert(field, insertedValue(input.record, field)));
+    const logged = hidden ? { logged: rule.answer } : {};
     return withSkipped({ answer, reason: `rule:${rule.name}`, rule: rule.name, ...logged }, skipped);
   }
   // Unreachable for validated profiles, whose last rule has no conditions and no placeholders.

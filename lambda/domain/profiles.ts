@@ -3,7 +3,7 @@
  * their types, the shipped default and the validation that runs once at start-up.
  */
 import { type Conditions, parseConditions } from './conditions';
-import { ProfileConfigError, ValidationError } from './errors';
+import { excerpt, ProfileConfigError, ValidationError } from './errors';
 import { ANSWER_TOKEN, isKnownPlaceholder, literalOf, placeholders, TEMPLATE_FIELDS } from './tokens';
 
 /** One routing rule, validated. */
@@ -59,10 +59,7 @@ export function profileNamed(profiles: Profiles, name: string | undefined): Prof
   const profile = profiles.get(name || 'default');
   if (profile) return profile;
   const known = [...profiles.keys()].join(', ');
-  throw new UnknownProfileError(
-    undefined,
-    `unknown profile "${(name ?? '').slice(0, 32)}"; configured: ${known}`,
-  );
+  throw new UnknownProfileError(undefined, `unknown profile "${excerpt(name ?? '')}"; configured: ${known}`);
 }
 
 /**
@@ -75,7 +72,7 @@ export function parseProfiles(input: unknown): Profiles {
   const profiles = new Map<string, Profile>();
   for (const [name, value] of Object.entries(input)) {
     if (!PROFILE_NAME.test(name)) {
-      throw new ProfileConfigError(`profile name "${name}" must be 1-32 of a-z, 0-9, "-" or "_"`);
+      throw new ProfileConfigError(`profile name "${excerpt(name)}" must be 1-32 of a-z, 0-9, "-" or "_"`);
     }
     profiles.set(name, parseProfile(name, value));
   }
@@ -132,7 +129,7 @@ function template(value: unknown, where: string): string {
   }
   if (!ANSWER_TOKEN.test(literalOf(value))) {
     throw new ProfileConfigError(
-      `${where}: answer "${value.slice(0, 80)}" must be 1-64 of A-Z, a-z, 0-9 and _ . : + @ - (a token the Voorwaarde-app compares)`,
+      `${where}: answer "${excerpt(value)}" must be 1-64 of A-Z, a-z, 0-9 and _ . : + @ - (a token the Voorwaarde-app compares)`,
     );
   }
   return value;
@@ -148,7 +145,7 @@ function literalToken(value: unknown, where: string): string {
 function allowOnly(value: Record<string, unknown>, keys: string[], where: string, what = 'key'): void {
   for (const key of Object.keys(value)) {
     if (!keys.includes(key)) {
-      throw new ProfileConfigError(`${where}: unknown ${what} "${key}"; known: ${keys.join(', ')}`);
+      throw new ProfileConfigError(`${where}: unknown ${what} "${excerpt(key)}"; known: ${keys.join(', ')}`);
     }
   }
 }

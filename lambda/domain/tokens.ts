@@ -25,6 +25,14 @@ export function isAttribute(field: string): boolean {
   return field.startsWith('attributes.');
 }
 
+/**
+ * Whether an inserted value must stay out of the log line: an attribute (CRM data), or a value
+ * that holds a phone number (an agent written as `+31687654321`).
+ */
+export function isPrivateInsert(field: string, value: string | undefined): boolean {
+  return isAttribute(field) || /\d{7,}/.test(value ?? '');
+}
+
 /** Whether a placeholder is one an answer may insert. */
 export function isKnownPlaceholder(field: string): boolean {
   const attribute = /^attributes\.(.+)$/.exec(field)?.[1];

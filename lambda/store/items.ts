@@ -7,6 +7,7 @@ import type { AttributeValue, GetItemCommandInput } from '@aws-sdk/client-dynamo
 import type { AgentStatus } from '../domain/availability';
 import type { CallerFacts } from '../domain/caller-facts';
 import { type CallerRecord, FACT_NAMES, isNumeric } from '../domain/facts';
+import { LATEST_MS } from '../domain/times';
 
 /** A DynamoDB item in the SDK's attribute-value form. */
 export type Item = Record<string, AttributeValue>;
@@ -80,6 +81,9 @@ export function rosterRead(tableName: string, comId: string): GetItemCommandInpu
   return { TableName: tableName, Key: rosterItemKey(comId), ConsistentRead: true };
 }
 
+/** How many agents the roster item holds, kept by every write that adds or forgets one. */
+export const AGENT_COUNT = 'agentCount';
+
 /** In the roster item, each agent is an attribute `agent:<agent>` holding a map. */
 export const AGENT_ATTRIBUTE_PREFIX = 'agent:';
 
@@ -97,7 +101,9 @@ export function toRoster(item: Item | undefined): Map<string, AgentStatus> {
   for (const [name, value] of Object.entries(item ?? {})) {
     if (!name.startsWith(AGENT_ATTRIBUTE_PREFIX) || !value.M) continue;
     const status: AgentStatus = { available: value.M.available?.BOOL !== false };
-    if (value.M.untilMs?.N !== undefined) status.untilMs = Number(value.M.untilMs.N);
+    const untilMs = Number(value.M.untilMs?.N);
+    // An end no date can hold (stored before times were bounded) reads as "until further notice".
+    if (Number.isFinite(untilMs) && untilMs <= LATEST_MS) status.untilMs = untilMs;
     if (value.M.name?.S !== undefined) status.name = value.M.name.S;
     roster.set(name.slice(AGENT_ATTRIBUTE_PREFIX.length), status);
   }

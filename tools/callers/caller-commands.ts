@@ -91,6 +91,9 @@ async function importFile(
       'not everything was written: run the same import again to finish (written rows are skipped)',
     );
     process.exitCode = 1;
+  } else if (result.rejected.length > 0) {
+    console.error('rejected rows were not written: correct them and import the file again');
+    process.exitCode = 1;
   }
 }
 

@@ -30,19 +30,16 @@ describe('npm start, called over real HTTP', () => {
     });
 
   /** `npm run callers` against this table, as with --table against a deployment. */
+  const callersRun = (...args: string[]) =>
+    runTool(callers, 'callers', [...args, '--table', local.tableName, '--com-id', DEMO_COMPANY], {
+      AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+      AWS_REGION: DEFAULTS.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+  /** The same, failing as a child process would when it did not end well. */
   const callersCli = async (...args: string[]) => {
-    const run = await runTool(
-      callers,
-      'callers',
-      [...args, '--table', local.tableName, '--com-id', DEMO_COMPANY],
-      {
-        AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
-        AWS_REGION: DEFAULTS.region,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-      },
-    );
-    // As a child process would: a run that did not end well rejects.
+    const run = await callersRun(...args);
     if (run.code !== 0) throw Object.assign(new Error(run.stderr), run);
     return run;
   };
@@ -170,7 +167,8 @@ describe('npm start, called over real HTTP', () => {
       file,
       'Telefoon;Open invoices;TicketAgent\n+31 6 55555555;3;\n06-66666666;;1020\n(010) 123 45 67;0;\nnonsense;1;\n',
     );
-    const { stdout, stderr } = await callersCli('import', file);
+    const { code, stdout, stderr } = await callersRun('import', file);
+    expect(code).toBe(1);
     expect(stdout).toContain('written 3, unchanged 0, rejected 1, duplicates 0, failed 0, not attempted 0');
     expect(stderr).toContain('line 5: rejected: number "nonsense"');
     expect(stderr).toContain('ignored columns: Open invoices');

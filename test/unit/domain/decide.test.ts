@@ -291,3 +291,24 @@ describe('decide on tags and attributes', () => {
     expect(answer({ calls: 0, tags: ['vip'] }).logged).toBeUndefined();
   });
 });
+
+describe('what the log line may show of an answer', () => {
+  const profile = parseProfiles({
+    default: {
+      rules: [
+        { name: 'ticket', when: { hasTicketAgent: true }, answer: '{ticketAgent}' },
+        { name: 'rest', answer: 'default' },
+      ],
+    },
+  }).get('default') as Profile;
+  const decideFor = (ticketAgent: string) =>
+    decide(profile, { kind: 'public', record: { calls: 1, ticketAgent }, nowMs: Date.now() });
+
+  it('keeps an agent that is a phone number out of it, answering it all the same', () => {
+    expect(decideFor('+31687654321')).toMatchObject({ answer: '+31687654321', logged: '{ticketAgent}' });
+  });
+
+  it('shows an extension as it is', () => {
+    expect(decideFor('1003')).toEqual(expect.not.objectContaining({ logged: expect.anything() }));
+  });
+});
