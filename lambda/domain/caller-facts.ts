@@ -225,9 +225,14 @@ export function agentToken(value: unknown, field: string): string {
   return value;
 }
 
-/** A string of 1 to `maxChars` characters, not only spaces. */
+/** A string of 1 to `maxChars` characters, not only spaces, without control characters. */
 export function text(value: unknown, field: string, maxChars: number): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > maxChars) {
+  if (
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    value.length > maxChars ||
+    CONTROL_CHARACTER.test(value)
+  ) {
     throw new ValidationError(field, `must be a string of 1 to ${maxChars} characters, not blank`);
   }
   return value;

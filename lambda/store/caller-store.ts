@@ -10,7 +10,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { applyCrmData, type CallerFacts, withAgentTime } from '../domain/caller-facts';
+import { applyCrmData, type CallerFacts, CRM_DATA_LIMITS, withAgentTime } from '../domain/caller-facts';
 import type { HandledOutcome, HandledReport } from '../domain/handled-calls';
 import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
@@ -95,6 +95,11 @@ export class CallerStore {
   async writeCaller(comId: string, key: string, write: CallerWrite, nowMs: number): Promise<WriteOutcome> {
     const crmChange = write.facts.tags !== undefined || write.facts.attributes !== undefined;
     const backOff = this.requests.backOff();
+    const added = tagsAddedOnly(write);
+    if (added) {
+      const caller = await this.addTags(comId, key, write, added, nowMs);
+      if (caller) return { caller };
+    }
     // Without a change of tags or attributes nothing needs reading first.
     let current = crmChange ? await this.getItem(comId, key) : undefined;
     let report = write.report;
@@ -130,6 +135,45 @@ export class CallerStore {
       }
       await backOff.wait();
       current = now;
+    }
+  }
+
+  /**
+   * Adds tags without reading the item first: one request that no racing writer makes fail,
+   * unless the item is expired or the tags could exceed their limit, when it answers
+   * undefined and the write takes the reading path, which checks the limit exactly.
+   */
+  private async addTags(
+    comId: string,
+    key: string,
+    write: CallerWrite,
+    tags: string[],
+    nowMs: number,
+  ): Promise<StoredCaller | undefined> {
+    const { tags: _tags, attributes: _attributes, ...plain } = write.facts;
+    const update = new UpdateBuilder();
+    update.set(TTL, { N: String(expiresAtSeconds(nowMs, this.table.retentionDays)) });
+    update.set('comId', { S: comId });
+    for (const [name, value] of factAttributes(plain)) update.setOrRemove(name, value);
+    update.add('tags', { SS: tags });
+    // A racing read-change-write of tags or attributes sees the version move, and reads again.
+    update.add('factsVersion', { N: '1' });
+    update.values[':room'] = { N: String(CRM_DATA_LIMITS.tags - tags.length) };
+    Object.assign(update.values, nowSecondsValue(nowMs));
+    const condition = `${NOT_EXPIRED} AND (attribute_not_exists(#tags) OR size(#tags) <= :room)`;
+    try {
+      const result = await this.requests.send((abortSignal) =>
+        this.client.send(
+          new UpdateItemCommand(update.input(this.table.tableName, callerItemKey(comId, key), condition)),
+          {
+            abortSignal,
+          },
+        ),
+      );
+      return toStoredCaller(result.Attributes ?? {}, comId, key);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
     }
   }
 
@@ -244,6 +288,13 @@ export class CallerStore {
   }
 }
 
+/** The tags a write only adds (no removal, no other change of tags or attributes, no report), or undefined. */
+function tagsAddedOnly(write: CallerWrite): string[] | undefined {
+  const { tags, attributes } = write.facts;
+  if (write.report !== undefined || attributes !== undefined || !tags || 'set' in tags) return undefined;
+  return tags.remove.length === 0 && tags.add.length > 0 ? tags.add : undefined;
+}
+
 /** Why the item holds a report that this one must not replace: the same report, or a newer one. */
 function reportHeld(item: Item, report: AgentReport): 'duplicate' | 'older' | undefined {
   if (report.id && isRememberedReport(item, report.id)) return 'duplicate';
@@ -256,6 +307,7 @@ class UpdateBuilder {
   readonly expressions: string[] = [];
   readonly values: Item = {};
   private readonly removals: string[] = [];
+  private readonly additions: string[] = [];
   private readonly names: Record<string, string> = {};
 
   set(name: string, value: Item[string]): void {
@@ -274,12 +326,20 @@ class UpdateBuilder {
     }
   }
 
+  /** ADD `value` to a number or a set. */
+  add(name: string, value: Item[string]): void {
+    this.names[`#${name}`] = name;
+    this.additions.push(`#${name} :${name}`);
+    this.values[`:${name}`] = value;
+  }
+
   input(tableName: string, key: Item, condition: string) {
     const remove = this.removals.length ? ` REMOVE ${this.removals.join(', ')}` : '';
+    const add = this.additions.length ? ` ADD ${this.additions.join(', ')}` : '';
     return {
       TableName: tableName,
       Key: key,
-      UpdateExpression: `SET ${this.expressions.join(', ')}${remove}`,
+      UpdateExpression: `SET ${this.expressions.join(', ')}${remove}${add}`,
       ConditionExpression: condition,
       ExpressionAttributeNames: this.names,
       ExpressionAttributeValues: this.values,

@@ -65,8 +65,8 @@ export function afterLostRace(tries: number, deadline: AbortSignal | undefined):
   return pause(jittered(Math.min(RACE_FIRST_DELAY_MS * 2 ** (tries - 1), RACE_MAX_DELAY_MS)), deadline);
 }
 
-const RACE_FIRST_DELAY_MS = 5;
-const RACE_MAX_DELAY_MS = 400;
+const RACE_FIRST_DELAY_MS = 1;
+const RACE_MAX_DELAY_MS = 50;
 const MAX_DELAY_MS = 4000;
 
 function maxPauseMs(firstDelayMs: number, tries: number): number {

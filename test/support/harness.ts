@@ -98,8 +98,12 @@ export async function webhookUnderTest(
 }
 
 /** An admin API handler wired like its Lambda entry, beside a webhook on the same table. */
-export async function adminUnderTest(endpoint: string, env: Record<string, string> = {}) {
-  const webhook = await webhookUnderTest(endpoint, { env });
+export async function adminUnderTest(
+  endpoint: string,
+  env: Record<string, string> = {},
+  options: { createTable?: boolean } = {},
+) {
+  const webhook = await webhookUnderTest(endpoint, { env, ...options });
   const logs: RequestLog[] = [];
   const handler = createAdminHandler({
     config: webhook.config,
