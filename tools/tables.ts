@@ -11,6 +11,7 @@ import { COMPANY_ID } from '../lambda/http/access';
 import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
 import type { TableOptions } from '../lambda/store/call-recorder';
 import { createDynamoClient } from '../lambda/store/client';
+import { classifyStoreError } from '../lambda/store/errors';
 import { type RetryPolicy, tableRequests } from '../lambda/store/requests';
 import { useLocalCredentials } from '../local/dynamo';
 import { readState } from '../local/state';
@@ -95,6 +96,12 @@ export function openTables(flags: TableFlags): CallerTables {
     policy,
     explain(error) {
       if (local && isNotListening(error)) return notRunning(local.url);
+      if (classifyStoreError(error) === 'timeout') {
+        return new CliError(
+          `DynamoDB did not answer: the request was tried ${policy.attempts} times, each attempt given up ` +
+            `after ${policy.attemptTimeoutMs} ms (--timeout)`,
+        );
+      }
       return awsSetupProblem(error) ?? error;
     },
     close: () => client.destroy(),

@@ -138,3 +138,34 @@ describe('companies and tokens', () => {
     expect(parseConfig({ ...base, WEBHOOK_TOKEN_SHA256: tokens.join(',') }).webhookTokens).toHaveLength(4);
   });
 });
+
+describe('PROFILES as a user may get it wrong', () => {
+  const base = { TABLE_NAME: 'callers' };
+  const problemOf = (profiles: string) => {
+    try {
+      parseConfig({ ...base, PROFILES: profiles });
+    } catch (error) {
+      return (error as ConfigError).message;
+    }
+    return 'no problem';
+  };
+
+  it('names PROFILES and the depth for JSON nested 20 000 deep, without running out of stack', () => {
+    expect(problemOf(`{"default":${'['.repeat(20_000)}${']'.repeat(20_000)}}`)).toContain(
+      'PROFILES is not valid JSON: JSON nests deeper than 32 levels',
+    );
+  });
+
+  it('quotes only a short excerpt of a huge value', () => {
+    const huge = JSON.stringify({ default: { rules: [{ name: 'x'.repeat(100_000), answer: 'a' }] } });
+    const message = problemOf(huge);
+    expect(message).toContain('PROFILES: profile "default", rule 1: name must be');
+    expect(message.length).toBeLessThan(500);
+  });
+
+  it('refuses a profile given twice', () => {
+    const twice =
+      '{"default":{"rules":[{"name":"a","answer":"x"}]},"default":{"rules":[{"name":"b","answer":"y"}]}}';
+    expect(problemOf(twice)).toContain('PROFILES is not valid JSON: field default is given more than once');
+  });
+});

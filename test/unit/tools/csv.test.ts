@@ -64,3 +64,25 @@ describe('csvLine', () => {
     );
   });
 });
+
+describe('decodeFile with what Excel saves besides CSV UTF-8', () => {
+  it('reads UTF-16 by its byte-order mark, little and big endian', () => {
+    const text = 'telefoon;naam\n0612345678;Müller\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+
+    expect([decodeFile(le), decodeFile(be)]).toEqual([
+      { text, encoding: 'utf-16' },
+      { text, encoding: 'utf-16' },
+    ]);
+  });
+
+  it('says a file with a UTF-8 byte-order mark over Windows-1252 bytes is one, instead of reading garbage', () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('naam\nM\u00fcller\n', 'latin1'),
+    ]);
+    expect(() => decodeFile(bytes)).toThrow('starts with a UTF-8 byte-order mark but is not UTF-8');
+    expect(decodeFile(bytes, 'windows-1252').text).toBe('naam\nMüller\n');
+  });
+});

@@ -332,3 +332,67 @@ describe('planImport with tags and attributes', () => {
     expect(plan.rows[0]?.facts).toEqual({ tags: { set: ['vip', 'gold'] }, attributes: { language: 'en' } });
   });
 });
+
+describe('planImport holds at every door the attack tried', () => {
+  const NOW = Date.UTC(2026, 11, 1, 12);
+
+  it('refuses a header row that names the number twice, naming both columns', () => {
+    expect(() => planImport('number,phone,name\n0612345678,0612345679,X\n', '31', NOW)).toThrow(
+      'the header row names number twice, in columns "number" and "phone"',
+    );
+    expect(() => planImport('name;Naam;number\nA;B;0612345678\n', '31', NOW)).toThrow(ImportFileError);
+  });
+
+  it('rejects a line of JSON nested beyond reason with its line, and imports the others', () => {
+    const deep = `{"number":"0612345678","tags":{"add":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    const plan = planImport(
+      `{"number":"0612345670","name":"A"}\n${deep}\n{"number":"0612345671","name":"B"}\n`,
+      '31',
+      NOW,
+    );
+
+    expect(plan.rows.map((row) => row.line)).toEqual([1, 3]);
+    expect(plan.rejected).toEqual([
+      { line: 2, reason: expect.stringContaining('JSON nests deeper than 32 levels') },
+    ]);
+  });
+
+  it('rejects a JSON line that gives the number under two keys', () => {
+    const plan = planImport('{"number":"0612345678","phone":"0612345679"}\n', '31', NOW);
+    expect(plan.rejected).toEqual([{ line: 1, reason: 'two keys give the number: keep one of them' }]);
+  });
+
+  it('reads a number a spreadsheet turned into a decimal as that number, in CSV and JSON lines', () => {
+    const csv = planImport('number,name\n31612300020.0,A\n', '31', NOW);
+    const lines = planImport('{"number":"31612300021.0","name":"B"}\n', '31', NOW);
+
+    expect([csv.rows[0]?.callerKey, lines.rows[0]?.callerKey]).toEqual(['31612300020', '31612300021']);
+  });
+
+  it.each(['UTC', 'Europe/Amsterdam', 'America/New_York'])(
+    'reads lastAgentAt as Amsterdam time when this machine runs in %s',
+    (zone) => {
+      const saved = process.env.TZ;
+      process.env.TZ = zone;
+      try {
+        const plan = planImport(
+          'number,lastAgent,lastAgentAt\n0612345678,1004,2026-11-20 10:00\n',
+          '31',
+          NOW,
+        );
+        expect(plan.rows[0]?.facts.lastAgentAt).toBe(Date.UTC(2026, 10, 20, 9));
+      } finally {
+        process.env.TZ = saved;
+      }
+    },
+  );
+
+  it.each([
+    ['1/2/2026', 'is ambiguous'],
+    ['March 7', 'lastAgentAt must be a time'],
+    ['Foo 12', 'lastAgentAt must be a time'],
+  ])('rejects lastAgentAt %j, naming the forms it takes', (at, reason) => {
+    const plan = planImport(`number,lastAgent,lastAgentAt\n0612345678,1004,${at}\n`, '31', NOW);
+    expect(plan.rejected).toEqual([{ line: 2, reason: expect.stringContaining(reason) }]);
+  });
+});
