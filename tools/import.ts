@@ -7,7 +7,7 @@ import { attributeName, type CallerFacts, factsOf } from '../lambda/domain/calle
 import { excerpt, ValidationError } from '../lambda/domain/errors';
 import { FACT_NAMES, FACTS, type FactName } from '../lambda/domain/facts';
 import { JsonError, readJson } from '../lambda/domain/json';
-import { InvalidNumberError, maskDigits, normalizeCaller } from '../lambda/domain/numbers';
+import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
 import { headerFields, ImportFileError, readCsv, restored } from './csv';
 
 export { ImportFileError };
@@ -111,7 +111,7 @@ export function planImport(
 export function importedCallerKey(value: unknown, defaultCountryCode: string): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw new ValidationError(undefined, 'number is empty');
-  const shown = `number "${maskDigits(value.trim().slice(0, 40))}"`;
+  const shown = `number "${excerpt(value.trim())}"`;
   let caller: ReturnType<typeof normalizeCaller>;
   try {
     caller = normalizeCaller(value, defaultCountryCode);
@@ -205,7 +205,9 @@ function csvRecords(text: string, attributeNames: string[]): RawRecords {
         '(and openInvoices, ticketAgent, lastAgent, lastAgentAt, name)',
     );
   }
-  const ignoredColumns = header.cells.filter((_, index) => !columns[index]).map((cell) => cell.trim());
+  const ignoredColumns = header.cells
+    .filter((_, index) => !columns[index])
+    .map((cell) => excerpt(cell.trim()));
   const rows: RawRecords['rows'] = [];
   for (const { line, cells } of table) {
     if (cells.every((cell) => cell.trim() === '')) continue;
@@ -237,7 +239,7 @@ function columnOf(header: string, attributeColumns: ReadonlyMap<string, string>)
     return `attributes.${attributeName(attribute)}`;
   } catch (error) {
     if (error instanceof ValidationError)
-      throw new ImportFileError(`column "${header}": ${error.columnMessage}`);
+      throw new ImportFileError(`column "${excerpt(header)}": ${error.columnMessage}`);
     throw error;
   }
 }

@@ -6,7 +6,7 @@
  * English, or given with --map.
  */
 
-import { ValidationError } from '../lambda/domain/errors';
+import { excerpt, ValidationError } from '../lambda/domain/errors';
 import {
   callReportId,
   colleagueOf,
@@ -14,7 +14,7 @@ import {
   type HandledReport,
   laterOf,
 } from '../lambda/domain/handled-calls';
-import { InvalidNumberError, maskDigits, normalizeCaller } from '../lambda/domain/numbers';
+import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
 import { reportTime } from '../lambda/domain/times';
 import type { CallerStore } from '../lambda/store/caller-store';
 import { type CsvRecord, headerFields, ImportFileError, readCsv, restored } from './csv';
@@ -125,7 +125,7 @@ function columnIndexes(
   if (index.time === undefined && index.date === undefined) missing.unshift('time');
   if (missing.length > 0) {
     throw new ImportFileError(
-      `the header names no ${missing.join(', ')} column (found: ${cells.join(', ')}); ` +
+      `the header names no ${missing.join(', ')} column (found: ${cells.map((cell) => excerpt(cell)).join(', ')}); ` +
         'name them with --map, e.g. --map from="Nummer A",to="Nummer B",time="Begin"',
     );
   }
@@ -151,7 +151,7 @@ function readRow(
     caller = normalizeCaller(from, defaultCountryCode);
   } catch (error) {
     if (error instanceof InvalidNumberError) {
-      throw new ValidationError('from', `"${maskDigits(from.slice(0, 40))}" ${error.message}`);
+      throw new ValidationError('from', `"${excerpt(from)}" ${error.message}`);
     }
     throw error;
   }

@@ -3,7 +3,7 @@
  * it (the platform exposes no presence API). Pure: `nowMs` is passed in.
  */
 import { text } from './caller-facts';
-import { ValidationError } from './errors';
+import { excerpt, ValidationError } from './errors';
 import { timeOf } from './times';
 
 /** An agent's name, as people write it. */
@@ -67,7 +67,10 @@ const AGENT_FIELDS = ['com_id', 'available', 'until', 'name'];
 export function agentStatusOf(body: Record<string, unknown>): AgentStatus {
   for (const key of Object.keys(body)) {
     if (!AGENT_FIELDS.includes(key)) {
-      throw new ValidationError(undefined, `unknown field ${key}; known: ${AGENT_FIELDS.join(', ')}`);
+      throw new ValidationError(
+        undefined,
+        `unknown field ${excerpt(key)}; known: ${AGENT_FIELDS.join(', ')}`,
+      );
     }
   }
   if (typeof body.available !== 'boolean') throw new ValidationError('available', 'must be true or false');

@@ -3,7 +3,7 @@
  * admin API, `npm run callers`, an import): caller numbers, CRM facts, agents, times. Pure;
  * throws `ValidationError` naming the field.
  */
-import { ValidationError } from './errors';
+import { excerpt, ValidationError } from './errors';
 import { FACT_NAMES, FACTS, type FactKind, type FactName, type FactValues } from './facts';
 import { InvalidNumberError, normalizeCaller } from './numbers';
 import { notAhead, timeOf } from './times';
@@ -76,10 +76,7 @@ export function callerKeyOfNumber(value: unknown, field: string, defaultCountryC
 export function factsOf(body: Record<string, unknown>, nowMs: number): CallerFacts {
   for (const key of Object.keys(body)) {
     if (!BODY_FIELDS.includes(key)) {
-      throw new ValidationError(
-        undefined,
-        `unknown field ${key.slice(0, 40)}; known: ${BODY_FIELDS.join(', ')}`,
-      );
+      throw new ValidationError(undefined, `unknown field ${excerpt(key)}; known: ${BODY_FIELDS.join(', ')}`);
     }
   }
   const facts: Record<string, unknown> = {};
@@ -121,7 +118,7 @@ function tagList(values: unknown[], field: string): string[] {
   if (bad !== undefined) {
     throw new ValidationError(
       field,
-      `holds ${JSON.stringify(bad).slice(0, 40)}: a tag is 1-${CRM_DATA_LIMITS.tagChars} of a-z, 0-9, _ . : - (starting with a letter or digit)`,
+      `holds ${excerpt(String(JSON.stringify(bad)))}: a tag is 1-${CRM_DATA_LIMITS.tagChars} of a-z, 0-9, _ . : - (starting with a letter or digit)`,
     );
   }
   const unique = [...new Set(tags as string[])];
@@ -155,7 +152,7 @@ export function attributeChanges(value: unknown): Record<string, string | null> 
 export function attributeName(name: string): string {
   if (!ATTRIBUTE_NAME.test(name)) {
     throw new ValidationError(
-      `attributes.${name.slice(0, 40)}`,
+      `attributes.${excerpt(name)}`,
       'is no attribute name: a letter, then up to 31 letters, digits or _',
     );
   }

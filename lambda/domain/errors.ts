@@ -38,11 +38,25 @@ export const EXCERPT_CHARS = 40;
 
 /**
  * A short, clean excerpt of text a caller sent, for an error message: control characters
- * become spaces, and anything past `EXCERPT_CHARS` is cut off with an ellipsis.
- * @example excerpt('x'.repeat(500)) // 'xxxx…x…' (40 characters and '…')
+ * become spaces, what looks like a phone number has its last four digits hidden (as the log
+ * hides them), and anything past `EXCERPT_CHARS` is cut off with an ellipsis.
+ * @example excerpt('call 0612345678 back') // 'call 061234**** back'
  */
 export function excerpt(text: string, maxChars = EXCERPT_CHARS): string {
+  const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return clean.length > maxChars ? `${clean.slice(0, maxChars)}…` : clean;
+  return cut.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(NUMBER_LIKE, hideLastDigits);
+}
+
+/** A run of digits with the separators people type between them, long enough to be a phone number. */
+const NUMBER_LIKE = /\d(?:[\s\-./()]*\d){6,}/g;
+
+/** A number-like run with its last four digits hidden. */
+function hideLastDigits(run: string): string {
+  let hide = 4;
+  return [...run]
+    .reverse()
+    .map((char) => (/\d/.test(char) && hide-- > 0 ? '*' : char))
+    .reverse()
+    .join('');
 }

@@ -13,6 +13,7 @@
  *
  * Pure: no I/O, no configuration beyond what is passed in.
  */
+import { excerpt } from './errors';
 
 /** What kind of caller a number belongs to. */
 export type CallerKind = 'public' | 'internal' | 'anonymous';
@@ -82,7 +83,7 @@ export function normalizeCaller(raw: string, defaultCountryCode: string): Caller
 
   if (!NUMBER.test(text)) {
     if (/^\+?[\s\-./()]*$/.test(text)) throw new InvalidNumberError('has no digits');
-    const hint = SIP_USER.test(text) ? ` (write a SIP account as sip:${maskDigits(text.slice(0, 64))})` : '';
+    const hint = SIP_USER.test(text) ? ` (write a SIP account as sip:${excerpt(text)})` : '';
     throw new InvalidNumberError(`is not a phone number, extension or SIP account${hint}`);
   }
 
@@ -141,16 +142,6 @@ function fromSpreadsheet(text: string): string {
     );
   }
   return text;
-}
-
-/** A number as people typed it, shown in a message or on a terminal: like the log, its last four digits hidden. */
-export function maskDigits(text: string): string {
-  let hide = 4;
-  return [...text]
-    .reverse()
-    .map((char) => (/\d/.test(char) && hide-- > 0 ? '*' : char))
-    .reverse()
-    .join('');
 }
 
 function decodeSafely(text: string): string {

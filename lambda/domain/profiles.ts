@@ -124,7 +124,7 @@ function template(value: unknown, where: string): string {
   if (unknown !== undefined) {
     const fields = [...TEMPLATE_FIELDS.map((f) => `{${f}}`), '{attributes.<name>}'].join(', ');
     throw new ProfileConfigError(
-      `${where}: answer inserts unknown field "{${unknown.slice(0, 40)}}"; known: ${fields}`,
+      `${where}: answer inserts unknown field "{${excerpt(unknown)}}"; known: ${fields}`,
     );
   }
   if (!ANSWER_TOKEN.test(literalOf(value))) {

@@ -3,7 +3,7 @@
  * zone), epoch seconds or milliseconds, and the panel's `YYYY-MM-DD HH:mm:ss` or Dutch
  * `DD-MM-YYYY HH:mm:ss` in Europe/Amsterdam time. Pure.
  */
-import { ValidationError } from '../domain/errors';
+import { excerpt, ValidationError } from './errors';
 
 /**
  * How far ahead of this server's clock a reported time may be. Clocks kept by NTP differ by
@@ -108,7 +108,7 @@ function parseTime(value: unknown, field: string): ReadTime | undefined {
   if (separator === '/' && Number(day) <= 12 && Number(month) <= 12 && day !== month) {
     throw new ValidationError(
       field,
-      `"${text.slice(0, 20)}" is ambiguous (day or month first?): write it as YYYY-MM-DD or DD-MM-YYYY; ${FORMS}`,
+      `"${excerpt(text)}" is ambiguous (day or month first?): write it as YYYY-MM-DD or DD-MM-YYYY; ${FORMS}`,
     );
   }
   return platformLocal(year, month, day, dayFirst.slice(5));

@@ -2,6 +2,7 @@
  * Refusals of a request for what it is rather than what it says: method, size, type, route,
  * access. Only the handler frame (`frame.ts`) turns errors into status codes, in one place.
  */
+import { excerpt } from '../domain/errors';
 
 /** The status codes a route refuses with, and the reason each logs unless told another. */
 const REASONS = {
@@ -36,7 +37,7 @@ export class HttpError extends Error {
  */
 export function methodNotAllowed(method: string, allow: readonly string[], advice?: string): HttpError {
   const use = advice ?? allow.join(', ');
-  return new HttpError(405, `method ${method.slice(0, 16)} is not allowed: use ${use}`, {
+  return new HttpError(405, `method ${excerpt(method)} is not allowed: use ${use}`, {
     allow: allow.join(', '),
   });
 }

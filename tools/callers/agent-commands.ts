@@ -1,11 +1,12 @@
 /** `npm run callers -- agent AGENT --unavailable | --available` and `agents`: the roster. */
 import type { Command } from 'commander';
-import { agentStatusOf, availabilityOf } from '../../lambda/domain/availability';
+import { type AgentStatus, agentStatusOf, availabilityOf } from '../../lambda/domain/availability';
 import { agentToken } from '../../lambda/domain/caller-facts';
 import { CliError } from '../cli';
 import { type CallerTables, withTables } from '../tables';
 
-interface AgentFlags {
+/** The flags of `agent`. */
+export interface AgentFlags {
   available?: boolean;
   unavailable?: boolean;
   until?: string;
@@ -39,16 +40,24 @@ async function setAgent(tables: CallerTables, agentText: string, flags: AgentFla
     console.log(existed ? `forgot ${agent}: available` : `${agent} was not in the roster: available`);
     return;
   }
+  const status = agentStatusOfFlags(flags);
+  await tables.stores.roster.putAgent(tables.comId, agent, status, Date.now());
+  const until = status.untilMs === undefined ? '' : ` until ${new Date(status.untilMs).toISOString()}`;
+  console.log(`${agent}: ${status.available ? 'available' : `unavailable${until}`}`);
+}
+
+/**
+ * The roster entry `agent` sets, validated as the admin API validates `PUT /agents/{agent}`.
+ * @throws CliError without --available or --unavailable; ValidationError for a bad --until or --name.
+ */
+export function agentStatusOfFlags(flags: AgentFlags): AgentStatus {
   if (flags.available === flags.unavailable)
     throw new CliError('say --available or --unavailable (or --forget)');
-  const status = agentStatusOf({
+  return agentStatusOf({
     available: flags.available === true,
     ...(flags.until ? { until: flags.until } : {}),
     ...(flags.name ? { name: flags.name } : {}),
   });
-  await tables.stores.roster.putAgent(tables.comId, agent, status, Date.now());
-  const until = status.untilMs === undefined ? '' : ` until ${new Date(status.untilMs).toISOString()}`;
-  console.log(`${agent}: ${status.available ? 'available' : `unavailable${until}`}`);
 }
 
 async function listAgents(tables: CallerTables): Promise<void> {

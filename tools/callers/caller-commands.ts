@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { callerKeyOfNumber, factsOf } from '../../lambda/domain/caller-facts';
+import { excerpt } from '../../lambda/domain/errors';
 import { FACT_NAMES, FACTS, type FactName } from '../../lambda/domain/facts';
 import { displayNumber } from '../../lambda/domain/numbers';
 import { callerWriteOf } from '../../lambda/store/caller-store';
@@ -13,7 +14,8 @@ import { planImport } from '../import';
 import { runImport } from '../import-writer';
 import { type CallerTables, withTables } from '../tables';
 
-type FactFlags = Partial<Record<FactName, string>> & {
+/** The flags of `put`. */
+export type FactFlags = Partial<Record<FactName, string>> & {
   tag?: string[];
   untag?: string[];
   attribute?: string[];
@@ -103,7 +105,12 @@ async function getCaller(tables: CallerTables, number: string): Promise<void> {
   printCaller(caller);
 }
 
-async function putCaller(tables: CallerTables, number: string, flags: FactFlags): Promise<void> {
+/**
+ * The body of facts `put` sets, as the admin API's `PUT /callers/{number}` takes it: an empty
+ * value removes a fact.
+ * @throws CliError when no flag sets anything; CliError for an --attribute without `=`.
+ */
+export function putBodyOf(flags: FactFlags): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const name of FACT_NAMES) {
     const value = flags[name];
@@ -116,6 +123,11 @@ async function putCaller(tables: CallerTables, number: string, flags: FactFlags)
     const options = [...FACT_NAMES, 'tag', 'untag', 'attribute'].map((field) => `--${field}`);
     throw new CliError(`put needs at least one of ${options.join(', ')}`);
   }
+  return body;
+}
+
+async function putCaller(tables: CallerTables, number: string, flags: FactFlags): Promise<void> {
+  const body = putBodyOf(flags);
   const nowMs = Date.now();
   const write = callerWriteOf(factsOf(body, nowMs), nowMs);
   const { caller } = await tables.stores.callers.writeCaller(
@@ -147,7 +159,7 @@ function collect(value: string, previous: string[]): string[] {
 /** `language=en` → `['language', 'en']`; `segment=` → `['segment', null]` (removes it). */
 function attributeFlag(pair: string): [string, string | null] {
   const at = pair.indexOf('=');
-  if (at < 1) throw new CliError(`--attribute takes name=value (name= removes it), got "${pair}"`);
+  if (at < 1) throw new CliError(`--attribute takes name=value (name= removes it), got "${excerpt(pair)}"`);
   const value = pair.slice(at + 1);
   return [pair.slice(0, at), value === '' ? null : value];
 }

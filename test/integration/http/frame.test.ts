@@ -9,6 +9,7 @@ import {
   WEBHOOK_TOKEN,
   webhookUnderTest,
 } from '../../support/harness';
+import { leaksIn, stringsOf } from '../../support/leaks';
 
 const dynamo = useDynalite();
 let webhook: Awaited<ReturnType<typeof webhookUnderTest>>;
@@ -83,6 +84,15 @@ const method = fc.constantFrom(
   'post',
 );
 
+/** A body's JSON, or the body itself. */
+function parsedOr(body: string | undefined): unknown {
+  try {
+    return body === undefined ? undefined : JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
 describe('whatever arrives', () => {
   it('the webhook answers 2xx or 4xx with plain text, and never throws', async () => {
     const statuses = new Set<number>();
@@ -95,10 +105,18 @@ describe('whatever arrives', () => {
         fc.boolean(),
         fc.string(),
         async (m, b, h, q, base64, ip) => {
+          const logged = webhook.logs.length;
           const result = await webhook.handler(
             functionUrlEvent({ method: m, body: b, headers: h, query: q, base64, sourceIp: ip }),
           );
           statuses.add(result.statusCode ?? 0);
+          // What the caller sent comes back in no error body and no log line, but as an excerpt.
+          const inputs = [...stringsOf(parsedOr(b)), ...(b ? [b] : []), ...stringsOf(q), ...stringsOf(h)];
+          if ((result.statusCode ?? 0) >= 400)
+            expect(leaksIn(result.body ?? '', inputs, [DEMO_COMPANY])).toEqual([]);
+          for (const line of webhook.logs.slice(logged)) {
+            expect(leaksIn(JSON.stringify(line), inputs, [DEMO_COMPANY])).toEqual([]);
+          }
           expect(result.statusCode).toBeGreaterThanOrEqual(200);
           expect(result.statusCode).toBeLessThan(500);
           expect(result.headers?.['content-type']).toBe('text/plain; charset=utf-8');

@@ -4,11 +4,13 @@ import { sha256Hex } from '../../../lambda/http/access';
 import { createDynamoClient } from '../../../lambda/store/client';
 import { webhookStores } from '../../../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../../../lambda/webhook/handler';
+import { DEMO_COMPANY } from '../../../local/demo';
 import { ensureCallerTable } from '../../../local/dynamo';
 import { callBody, functionUrlEvent } from '../../../local/events';
 import { closedPortEndpoint } from '../../../local/fault-dynamo';
-import { ADMIN_TOKEN, useDynalite, WEBHOOK_TOKEN } from '../../support/harness';
+import { ADMIN_TOKEN, useDynalite, WEBHOOK_TOKEN, webhookUnderTest } from '../../support/harness';
 
+const json = { 'content-type': 'application/json' };
 const WRONG_TOKEN = 'wrong-token-that-someone-guessed-42';
 const NUMBERS = [
   { raw: '31152026057', secret: ['31152026057', '152026057'] },
@@ -73,5 +75,19 @@ describe('the log', () => {
     for (const token of [WEBHOOK_TOKEN, WRONG_TOKEN, ADMIN_TOKEN]) expect(output).not.toContain(token);
     expect(output).not.toContain('token=');
     for (const { secret } of NUMBERS) for (const digits of secret) expect(output).not.toContain(digits);
+  });
+});
+
+describe('an answer that inserted a phone number', () => {
+  it('is logged as its template: the agent written as a number stays out of the line', async () => {
+    const webhook = await webhookUnderTest(dynamo().endpoint);
+    await webhook.putFacts(DEMO_COMPANY, '31612345678', { ticketAgent: '+31687654321' });
+
+    const result = await webhook.call({ body: callBody({ caller_number: '0612345678' }), headers: json });
+
+    expect(result.body).toBe('+31687654321');
+    expect(webhook.logs.at(-1)).toMatchObject({ answer: '{ticketAgent}', rule: 'open-ticket' });
+    expect(JSON.stringify(webhook.logs)).not.toContain('687654321');
+    webhook.destroy();
   });
 });

@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import type { RunningLocal } from '../../../local/app';
 import { type SpawnedLocal, spawnLocal } from '../../../local/spawn';
 import { main as call } from '../../../tools/call';
@@ -51,6 +52,39 @@ describe('the local Function URL', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await stillAnswers()).toBe(200);
   });
+
+  it('answers a thousand arbitrary requests to any path with no 5xx but what a Function URL gives, and goes on', async () => {
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+        fc.oneof(
+          fc.constantFrom('/', '/handled', '/notulist', '/agents', '/callers/0612345678', '/callers/x/route'),
+          fc.string().map((rest) => `/${encodeURIComponent(rest)}`),
+          fc.constantFrom('/agents/%', '/callers/%E0%A4%A', '/console/../../etc/passwd'),
+        ),
+        fc.oneof(fc.string(), fc.constant(`{"a":${'['.repeat(3000)}`), fc.constant('x'.repeat(20_000))),
+        fc.dictionary(
+          fc.constantFrom('content-type', 'authorization', 'x-amz-date'),
+          fc.string({ maxLength: 40 }).filter((v) => /^[\x20-\x7e]*$/.test(v)),
+        ),
+        async (method, path, body, headers) => {
+          const answer = await fetch(`${local.url.slice(0, -1)}${path}?token=${local.webhookToken}`, {
+            method,
+            headers,
+            ...(method === 'GET' ? {} : { body }),
+          });
+          await answer.arrayBuffer();
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          // 502 is what a Function URL answers when its function throws: that must never happen.
+          expect(answer.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(await stillAnswers()).toBe(200);
+    expect([...statuses.keys()].some((status) => status === 200)).toBe(true);
+  }, 120_000);
 
   it('answers 400 to a request target that is no URL, and goes on', async () => {
     const answer = await raw(local.url, 'GET http://[/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');

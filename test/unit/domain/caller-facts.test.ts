@@ -76,7 +76,7 @@ describe('factsOf', () => {
   });
 
   it('quotes a long unknown field only as a short excerpt', () => {
-    expect(() => factsOf({ ['x'.repeat(10_000)]: 1 }, NOW)).toThrow(`unknown field ${'x'.repeat(40)};`);
+    expect(() => factsOf({ ['x'.repeat(10_000)]: 1 }, NOW)).toThrow(`unknown field ${'x'.repeat(40)}…;`);
   });
 });
 

@@ -100,7 +100,7 @@ describe('the conditions table', () => {
       'sales',
       'r: agentAvailable needs an answer',
     ],
-    ['a long key, cut short', { ['k'.repeat(500)]: 1 }, 'x', `unknown condition "${'k'.repeat(40)}"`],
+    ['a long key, cut short', { ['k'.repeat(500)]: 1 }, 'x', `unknown condition "${'k'.repeat(40)}…"`],
   ])('refuses %s, naming the rule and the key', (_name, when, answer, message) => {
     expect(() => parseConditions(when, answer, 'r')).toThrow(ProfileConfigError);
     expect(() => parseConditions(when, answer, 'r')).toThrow(message);
