@@ -24,6 +24,7 @@ import { benchImport } from './bench/import';
 import { benchLoad } from './bench/load';
 import { Report } from './bench/report';
 import { benchRicCold } from './bench/ric-cold';
+import { benchRoster } from './bench/roster';
 import { benchWarm, WARM_CALLERS } from './bench/warm';
 import { program, runTool } from './cli';
 
@@ -85,6 +86,7 @@ export async function main(argv: string[]): Promise<void> {
   await benchDeadline(context);
   await benchLoad(context);
   await benchImport(context);
+  await benchRoster(context);
   context.report.write(context.outDir, {
     date: new Date().toISOString(),
     node: process.version,
