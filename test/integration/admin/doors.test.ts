@@ -3,7 +3,7 @@
  * was reproduced, and what must happen instead — a 4xx that says what was wrong, nothing
  * stored that cannot be read back, no 503 for ordinary contention, no hang on a hung table.
  */
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { MAX_AGENTS } from '../../../lambda/domain/availability';
 import { AGENT_ATTRIBUTE_PREFIX, rosterPartitionKey } from '../../../lambda/store/items';
 import { DEMO_COMPANY } from '../../../local/demo';
@@ -170,27 +170,55 @@ describe('the same rule for a last agent at every door', () => {
 });
 
 describe('a roster at its limit', () => {
-  it(`takes ${MAX_AGENTS} agents and refuses one more with a 400 that says what to do`, async () => {
-    for (let start = 0; start < MAX_AGENTS; start += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          api.stores.roster.putAgent(DEMO_COMPANY, `${10_000 + start + i}`, { available: true }, Date.now()),
-        ),
-      );
-    }
+  it(`takes ${MAX_AGENTS} agents, counting a roster from before the count, and refuses one more with a 400 that says what to do`, async () => {
+    // A roster of MAX_AGENTS - 1 agents, written before the count was kept.
+    const agents = Object.fromEntries(
+      Array.from({ length: MAX_AGENTS - 1 }, (_, i) => [
+        `${AGENT_ATTRIBUTE_PREFIX}${10_000 + i}`,
+        { M: { available: { BOOL: true }, name: { S: 'A'.repeat(128) } } },
+      ]),
+    );
+    await api.client.send(
+      new PutItemCommand({
+        TableName: api.config.tableName,
+        Item: { pk: { S: rosterPartitionKey(DEMO_COMPANY) }, ...agents },
+      }),
+    );
 
+    const last = await api.admin('PUT', '/agents/99998', { body: { available: false } });
     const more = await api.admin('PUT', '/agents/99999', { body: { available: false } });
     const known = await api.admin('PUT', '/agents/10000', { body: { available: false } });
     const forget = await api.admin('DELETE', '/agents/10001');
     const after = await api.admin('PUT', '/agents/99999', { body: { available: false } });
 
-    expect([more.statusCode, bodyOf(more).error]).toEqual([
+    expect([last.statusCode, more.statusCode, bodyOf(more).error]).toEqual([
+      200,
       400,
       expect.stringContaining(`the roster holds ${MAX_AGENTS} agents`),
     ]);
     expect([known.statusCode, forget.statusCode, after.statusCode]).toEqual([200, 204, 200]);
     expect(bodyOf(await api.admin('GET', '/agents')).agents).toHaveLength(MAX_AGENTS);
-  }, 120_000);
+  });
+
+  it('counts every one of many agents added at once', async () => {
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        api.admin('PUT', `/agents/${20_000 + i}`, { body: { available: i % 2 === 0 } }),
+      ),
+    );
+    await Promise.all(Array.from({ length: 20 }, (_, i) => api.admin('DELETE', `/agents/${20_000 + i}`)));
+
+    const roster = await api.client.send(
+      new GetItemCommand({
+        TableName: api.config.tableName,
+        Key: { pk: { S: rosterPartitionKey(DEMO_COMPANY) } },
+      }),
+    );
+    expect([
+      Number(roster.Item?.agentCount?.N),
+      bodyOf(await api.admin('GET', '/agents')).agents.length,
+    ]).toEqual([40, 40]);
+  });
 });
 
 describe('what a refusal repeats of its input', () => {
