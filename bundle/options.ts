@@ -5,9 +5,10 @@
  * what it replaces and why that is safe. Sizes and timings of each choice are in
  * `bench-results/` and docs/tuning.md, not here.
  *
- * - ESM with `mainFields: ['module', 'main']`: the SDK's ESM builds need no `createRequire`
- *   banner, and ESM output with the default main fields fails at run time
- *   (`Dynamic require of "node:https"`).
+ * - ESM with `mainFields: ['module', 'main']`: ESM output with the default main fields fails
+ *   at run time (`Dynamic require of "node:https"`). `aws4`, the webhook's signer, is CommonJS
+ *   and requires Node's own `url`, `querystring` and `crypto`: the banner gives the ESM bundle
+ *   the `require` they are loaded with (`createRequire`), for Node's built-ins only.
  * - The AWS SDK is bundled, not taken from the runtime: the bundled copy imports faster.
  * - `@aws-sdk/credential-provider-node` is replaced by `stubs/env-credentials.ts`
  *   (environment credentials only, which is what Lambda provides).
@@ -37,6 +38,9 @@ export const ENTRIES = {
 } as const;
 
 const NODE_TARGET = LAMBDA_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
+/** A `require` for the CommonJS code in the bundle (`aws4`), which requires Node's built-ins. */
+const REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 const MAIN_FIELDS = ['module', 'main'];
 /** Package → replacement, the replacement relative to the project root (esbuild wants `./`). */
 const ALIASES: Record<string, string> = {
@@ -58,6 +62,7 @@ export const lambdaBundling: BundlingOptions = {
   bundleAwsSDK: true,
   // Warnings and errors only: `cdk synth` and the tests stay readable; sizes are in the bench.
   logLevel: LogLevel.WARNING,
+  banner: REQUIRE_BANNER,
   esbuildArgs: { '--alias': Object.entries(ALIASES).map(([from, to]) => `${from}=${to}`) },
 };
 
@@ -79,6 +84,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     sourcemap: false,
     sourcesContent: false,
     alias: ALIASES,
+    banner: { js: REQUIRE_BANNER },
     logLevel: 'warning',
   };
 }

@@ -203,6 +203,35 @@ function sharedTokens(config: Config): ConfigProblem[] {
   return problems;
 }
 
+/** Credentials as Lambda puts them in a function's environment. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/**
+ * The AWS credentials of the function's environment: Lambda's role session (with its token),
+ * or locally the stand-ins dynalite accepts. Read where they are used and kept out of `Config`,
+ * which is handed around.
+ * @throws ConfigError naming the keys that are missing.
+ */
+export function credentialsFromEnvironment(env: Environment = process.env): AwsCredentials {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    const missing = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((key) => !env[key]);
+    throw new ConfigError(
+      missing.map((key) => ({ key, message: 'is required (Lambda sets it from the role)' })),
+    );
+  }
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+}
+
 let loaded: Config | undefined;
 
 /** The configuration of this process, read from `process.env` on first use. */

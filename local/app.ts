@@ -5,14 +5,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ADMIN_RETRY_POLICY, createAdminHandler } from '../lambda/admin/routes';
-import { type Config, DEFAULTS, parseConfig } from '../lambda/config';
+import { type Config, credentialsFromEnvironment, DEFAULTS, parseConfig } from '../lambda/config';
 import { mintToken, sha256Hex } from '../lambda/http/access';
 import type { LogSink } from '../lambda/http/request-log';
 import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
 import { createDynamoClient } from '../lambda/store/client';
-import { webhookStores } from '../lambda/store/webhook-stores';
+import type { WebhookDynamo } from '../lambda/store/dynamo-http';
+import { webhookDynamo, webhookStores } from '../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../lambda/webhook/handler';
 import { cookbookProfiles, DEMO_COMPANY, type DemoCaller, seedDemoCallers } from './demo';
 import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from './dynamo';
@@ -62,18 +62,14 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
       ingestToken: env.INGEST_TOKEN || previous?.ingestToken || mintToken().token,
     };
     const config = localConfig(env, endpoint, tokens);
-    // Two clients, as the two functions have: the webhook's retries within the SDK, the admin's in its stores.
-    const client = createDynamoClient({
-      region: config.region,
-      endpoint,
-      maxAttempts: config.dynamodbMaxAttempts,
-    });
+    // The two clients the two functions have: the webhook's own, and the SDK's for the admin API.
+    const webhookClient = webhookDynamo(config, credentialsFromEnvironment());
     const adminClient = createDynamoClient({ region: config.region, endpoint, maxAttempts: 1 });
     const stores = adminStores(adminClient, config, ADMIN_RETRY_POLICY);
-    const created = await ensureCallerTable(client, config.tableName);
+    const created = await ensureCallerTable(adminClient, config.tableName);
     const seeded = created ? await seedDemoCallers(stores, Date.now()) : [];
     const { server, url } = await startLocalUrl(
-      handlersOf(config, client, stores, options.log),
+      handlersOf(config, webhookClient, stores, options.log),
       options.port,
     );
     const state: LocalState = { url, endpoint, tableName: config.tableName, comId: DEMO_COMPANY, ...tokens };
@@ -87,7 +83,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
       async stop() {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
-        client.destroy();
+        webhookClient.destroy();
         adminClient.destroy();
         await running?.close();
         // In memory nothing outlives the run: the state of the last persistent run comes back.
@@ -123,10 +119,10 @@ function localConfig(
 }
 
 /** Both handlers as their Lambda entries build them. */
-function handlersOf(config: Config, client: DynamoDBClient, stores: AdminStores, log: LogSink | undefined) {
+function handlersOf(config: Config, dynamo: WebhookDynamo, stores: AdminStores, log: LogSink | undefined) {
   const logging = log ? { log } : {};
   return {
-    webhook: createWebhookHandler({ config, ...webhookStores(client, config), ...logging }),
+    webhook: createWebhookHandler({ config, ...webhookStores(dynamo, config), ...logging }),
     admin: createAdminHandler({ config, stores, ...logging }),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * DynamoDB endpoints that misbehave, for the faults a real DynamoDB cannot be made to show on
- * demand: a tiny HTTP server that hangs, throttles, fails or resets every request (for a
+ * demand: a tiny HTTP server that hangs, throttles, fails, resets or damages (an answer whose
+ * CRC-32 is not its body's) every request (for a
  * while, forwarding the rest to a real endpoint when asked), and a closed port.
  */
 import { once } from 'node:events';
@@ -8,7 +9,7 @@ import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How a stand-in DynamoDB misbehaves. */
-export type Fault = 'hang' | 'throttle' | 'server-error' | 'reset';
+export type Fault = 'hang' | 'throttle' | 'server-error' | 'reset' | 'corrupt';
 
 export interface FaultOptions {
   fault: Fault;
@@ -87,6 +88,11 @@ export async function startFaultyDynamo(how: Fault | FaultOptions): Promise<Faul
     if (options.fault === 'hang') return;
     if (options.fault === 'reset') {
       incoming.socket.destroy();
+      return;
+    }
+    if (options.fault === 'corrupt') {
+      outgoing.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': '1' });
+      outgoing.end('{}');
       return;
     }
     const { status, body } = ERROR_BODIES[options.fault];

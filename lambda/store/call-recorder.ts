@@ -2,14 +2,9 @@
  * The webhook's one round trip: record a call and load the caller as they were before it,
  * in one UpdateItem. The webhook depends on the `CallRecorder` interface only.
  */
-import {
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type UpdateItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { CallerRecord } from '../domain/facts';
+import type { WebhookDynamo } from './dynamo-http';
 import { isConditionFailure } from './errors';
 import {
   CALL_SLOTS,
@@ -61,7 +56,7 @@ export interface TableOptions {
 /** The `CallRecorder` of the caller table. */
 export class DynamoCallRecorder implements CallRecorder {
   constructor(
-    private readonly client: DynamoDBClient,
+    private readonly dynamo: WebhookDynamo,
     private readonly table: TableOptions,
   ) {}
 
@@ -75,9 +70,7 @@ export class DynamoCallRecorder implements CallRecorder {
     for (let tries = 1; ; tries++) {
       let refused: unknown;
       try {
-        const result = await this.client.send(new UpdateItemCommand(recordCallInput(this.table, call)), {
-          abortSignal: call.signal,
-        });
+        const result = await this.dynamo.updateItem(recordCallInput(this.table, call), call.signal);
         return result.Attributes ? toRecord(result.Attributes) : undefined;
       } catch (error) {
         if (!isConditionFailure(error) || tries === RACE_TRIES) throw error;
@@ -96,9 +89,9 @@ export class DynamoCallRecorder implements CallRecorder {
   }
 
   private async getItem(call: CallToRecord): Promise<Item | undefined> {
-    const result = await this.client.send(
-      new GetItemCommand(callerRead(this.table.tableName, call.comId, call.callerKey)),
-      { abortSignal: call.signal },
+    const result = await this.dynamo.getItem(
+      callerRead(this.table.tableName, call.comId, call.callerKey),
+      call.signal,
     );
     return result.Item;
   }
@@ -117,14 +110,14 @@ export class DynamoCallRecorder implements CallRecorder {
       [TTL]: { N: String(expiresAtSeconds(call.nowMs, this.table.retentionDays)) },
     };
     try {
-      await this.client.send(
-        new PutItemCommand({
+      await this.dynamo.putItem(
+        {
           TableName: this.table.tableName,
           Item: item,
           ConditionExpression: `${TTL} = :seen`,
           ExpressionAttributeValues: { ':seen': expired[TTL] ?? { N: '0' } },
-        }),
-        { abortSignal: call.signal },
+        },
+        call.signal,
       );
       return true;
     } catch (error) {

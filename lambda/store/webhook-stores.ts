@@ -1,11 +1,26 @@
-/** The webhook's stores on one client: what the Lambda entry, `npm start`, the bench and the tests wire up. */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+/** The webhook's stores on its DynamoDB client: what the Lambda entry, `npm start`, the bench and the tests wire up. */
+
+import type { AwsCredentials, Config } from '../config';
 import { type CallRecorder, DynamoCallRecorder, type TableOptions } from './call-recorder';
+import { DynamoHttpClient, type WebhookDynamo } from './dynamo-http';
 import { DynamoRosterReader, type RosterReader } from './roster-reader';
 
 export function webhookStores(
-  client: DynamoDBClient,
+  dynamo: WebhookDynamo,
   table: TableOptions,
 ): { calls: CallRecorder; roster: RosterReader } {
-  return { calls: new DynamoCallRecorder(client, table), roster: new DynamoRosterReader(client, table) };
+  return { calls: new DynamoCallRecorder(dynamo, table), roster: new DynamoRosterReader(dynamo, table) };
+}
+
+/** The webhook's DynamoDB client for a configuration: its region, endpoint and attempts. */
+export function webhookDynamo(
+  config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'dynamodbMaxAttempts'>,
+  credentials: AwsCredentials,
+): DynamoHttpClient {
+  return new DynamoHttpClient({
+    region: config.region,
+    endpoint: config.dynamodbEndpoint,
+    credentials,
+    maxAttempts: config.dynamodbMaxAttempts,
+  });
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ADMIN_RETRY_POLICY, createAdminHandler } from '../../lambda/admin/routes';
-import { type Config, DEFAULTS, parseConfig } from '../../lambda/config';
+import { type Config, credentialsFromEnvironment, DEFAULTS, parseConfig } from '../../lambda/config';
 import type { CallerFacts } from '../../lambda/domain/caller-facts';
 import { sha256Hex } from '../../lambda/http/access';
 import type { FunctionUrlResult } from '../../lambda/http/adapter';
@@ -12,7 +12,7 @@ import type { RequestLog } from '../../lambda/http/request-log';
 import { adminStores } from '../../lambda/store/admin-stores';
 import { callerWriteOf } from '../../lambda/store/caller-store';
 import { createDynamoClient } from '../../lambda/store/client';
-import { webhookStores } from '../../lambda/store/webhook-stores';
+import { webhookDynamo, webhookStores } from '../../lambda/store/webhook-stores';
 import { createWebhookHandler, type WebhookDeps } from '../../lambda/webhook/handler';
 import { DEMO_COMPANY } from '../../local/demo';
 import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from '../../local/dynamo';
@@ -67,13 +67,15 @@ export async function webhookUnderTest(
   options: { env?: Record<string, string>; createTable?: boolean; deps?: Partial<WebhookDeps> } = {},
 ) {
   const config = testConfig(endpoint, options.env);
+  // The SDK's client, for what a test does to the table itself; the webhook has its own.
   const client = createDynamoClient({
     region: config.region,
     endpoint,
     maxAttempts: config.dynamodbMaxAttempts,
   });
   if (options.createTable ?? true) await ensureCallerTable(client, config.tableName);
-  const { calls, roster } = webhookStores(client, config);
+  const dynamo = webhookDynamo(config, credentialsFromEnvironment());
+  const { calls, roster } = webhookStores(dynamo, config);
   const adminClient = createDynamoClient({ region: config.region, endpoint, maxAttempts: 1 });
   const stores = adminStores(adminClient, config, ADMIN_RETRY_POLICY);
   // What the tools write through: their own policy on the same client, and the bulk store.
@@ -92,6 +94,7 @@ export async function webhookUnderTest(
     handler(functionUrlEvent({ query: { token: WEBHOOK_TOKEN }, ...input }));
   const destroy = () => {
     client.destroy();
+    dynamo.destroy();
     adminClient.destroy();
   };
   return { config, client, calls, stores, tools, putFacts, logs, handler, call, destroy };

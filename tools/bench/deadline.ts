@@ -1,9 +1,8 @@
 /** Time to the fallback when DynamoDB hangs, against the budget (belplan timeout less margin). */
 import { performance } from 'node:perf_hooks';
-import { DEFAULTS, parseConfig } from '../../lambda/config';
+import { credentialsFromEnvironment, parseConfig } from '../../lambda/config';
 import { sha256Hex } from '../../lambda/http/access';
-import { createDynamoClient } from '../../lambda/store/client';
-import { webhookStores } from '../../lambda/store/webhook-stores';
+import { webhookDynamo, webhookStores } from '../../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../../lambda/webhook/handler';
 import { startFaultyDynamo } from '../../local/fault-dynamo';
 import { summarize } from '../stats';
@@ -21,7 +20,7 @@ export async function benchDeadline({ report, runs }: BenchContext): Promise<voi
     BELPLAN_TIMEOUT_MS: '1000',
     SAFETY_MARGIN_MS: '500',
   });
-  const client = createDynamoClient({ region: DEFAULTS.region, endpoint: hang.endpoint, maxAttempts: 2 });
+  const client = webhookDynamo({ ...config, dynamodbMaxAttempts: 2 }, credentialsFromEnvironment());
   const handler = createWebhookHandler({
     config,
     ...webhookStores(client, config),

@@ -4,10 +4,11 @@
  * agent, read as the webhook reads it when its cache is cold.
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULTS } from '../../lambda/config';
+import { credentialsFromEnvironment, DEFAULTS } from '../../lambda/config';
 import { MAX_AGENTS } from '../../lambda/domain/availability';
 import { createDynamoClient } from '../../lambda/store/client';
 import { DynamoRosterReader } from '../../lambda/store/roster-reader';
+import { webhookDynamo } from '../../lambda/store/webhook-stores';
 import { ensureCallerTable, startDynalite } from '../../local/dynamo';
 import { summarize } from '../stats';
 import { toolStores } from '../tables';
@@ -34,7 +35,11 @@ export async function benchRoster({ report, runs }: BenchContext): Promise<void>
         ),
       );
     }
-    const reader = new DynamoRosterReader(client, table);
+    const webhookClient = webhookDynamo(
+      { ...DEFAULTS, dynamodbEndpoint: dynamo.endpoint },
+      credentialsFromEnvironment(),
+    );
+    const reader = new DynamoRosterReader(webhookClient, table);
     const timesOf = async (comId: string) => {
       const times: number[] = [];
       for (let run = 0; run < runs.deadline * 20; run++) {
@@ -46,6 +51,7 @@ export async function benchRoster({ report, runs }: BenchContext): Promise<void>
     };
     const small = await timesOf('small');
     const full = await timesOf('full');
+    webhookClient.destroy();
     report.compared(`roster read: ${MAX_AGENTS} agents (the limit)`, 'ms', full, {
       name: 'roster read: 1 agent',
       value: small,

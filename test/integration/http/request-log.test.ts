@@ -1,8 +1,8 @@
 import { format } from 'node:util';
-import { DEFAULTS, parseConfig } from '../../../lambda/config';
+import { credentialsFromEnvironment, DEFAULTS, parseConfig } from '../../../lambda/config';
 import { sha256Hex } from '../../../lambda/http/access';
 import { createDynamoClient } from '../../../lambda/store/client';
-import { webhookStores } from '../../../lambda/store/webhook-stores';
+import { webhookDynamo, webhookStores } from '../../../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../../../lambda/webhook/handler';
 import { DEMO_COMPANY } from '../../../local/demo';
 import { ensureCallerTable } from '../../../local/dynamo';
@@ -38,9 +38,10 @@ async function captureLogs(endpoint: string): Promise<string> {
   });
   const client = createDynamoClient({ region: DEFAULTS.region, endpoint, maxAttempts: 1 });
   await ensureCallerTable(client, config.tableName).catch(() => undefined);
+  const dynamo = webhookDynamo(config, credentialsFromEnvironment());
   const handler = createWebhookHandler({
     config,
-    ...webhookStores(client, { tableName: config.tableName, retentionDays: 1 }),
+    ...webhookStores(dynamo, { tableName: config.tableName, retentionDays: 1 }),
   });
   try {
     for (const token of [WEBHOOK_TOKEN, WRONG_TOKEN, ADMIN_TOKEN]) {
@@ -60,6 +61,7 @@ async function captureLogs(endpoint: string): Promise<string> {
     }
   } finally {
     client.destroy();
+    dynamo.destroy();
     for (const spy of spies) spy.mockRestore();
   }
   return lines.join('\n');
