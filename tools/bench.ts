@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
     } finally {
       await front.close();
     }
-    await benchWarm(context, bundle, env);
+    await benchWarm(context, bundle.webhook, env);
   } finally {
     await dynamo.close();
   }

@@ -10,12 +10,15 @@ import { resolve } from 'node:path';
 import { runtimeClientProblem, startUnderRic } from '../../local/ric';
 import { startRuntimeApi } from '../../local/runtime-api';
 import { type Summary, summarize } from '../stats';
+import type { BenchBundles } from './bundle';
 import { trustOf } from './cold';
 import { BENCH_TABLE, type BenchContext, benchEvent } from './context';
 import { FULL_RECORD_AGENT, fullRecordCaller } from './full-records';
 
-/** The webhook's cold start may cost at most this much more than the raw request's. */
-const COLD_RATIO_GOAL = 1.3;
+/** The webhook's cold start may cost at most this much more than the raw request's, in all… */
+const COLD_RATIO_GOAL = 1.25;
+/** …and in its first invocation, which the platform waits for as much as for INIT. */
+const FIRST_INVOCATION_GOAL = 1.2;
 
 interface ColdStart {
   initMs: number;
@@ -62,7 +65,7 @@ export async function ricColdStart(handler: Handler, node: string): Promise<Cold
 
 export async function benchRicCold(
   { report, runs }: BenchContext,
-  webhookBundle: string,
+  bundles: BenchBundles,
   env: Record<string, string>,
   node: string,
   version: string,
@@ -81,14 +84,21 @@ export async function benchRicCold(
       env: { ...trust, BENCH_ENDPOINT: env.AWS_ENDPOINT_URL_DYNAMODB ?? '', BENCH_TABLE },
       expectedBody: 'raw',
     },
-    { name: 'webhook', bundleDir: resolve(webhookBundle, '..'), env, expectedBody: 'default' },
+    {
+      name: 'signed-raw',
+      bundleDir: resolve(bundles.signedRaw, '..'),
+      env: { ...env, BENCH_ENDPOINT: env.AWS_ENDPOINT_URL_DYNAMODB ?? '', BENCH_TABLE },
+      expectedBody: 'signed',
+    },
+    { name: 'webhook', bundleDir: resolve(bundles.webhook, '..'), env, expectedBody: 'default' },
     {
       name: 'webhook-full',
       caller: fullRecordCaller(0),
-      bundleDir: resolve(webhookBundle, '..'),
+      bundleDir: resolve(bundles.webhook, '..'),
       env,
       expectedBody: FULL_RECORD_AGENT,
     },
+    { name: 'webhook-sdk', bundleDir: resolve(bundles.sdkWebhook, '..'), env, expectedBody: 'default' },
   ];
   const samples = new Map(handlers.map(({ name }) => [name, [] as ColdStart[]]));
   // Interleaved, so a noisy moment hits every handler alike; the first round warms the page cache.
@@ -104,16 +114,13 @@ export async function benchRicCold(
     name: `raw UpdateItem handler, ${PARTS[part]}`,
     value: of('raw', part),
   });
-  const ratio = of('webhook', 'totalMs').p50 / of('raw', 'totalMs').p50;
+  const ratioOf = (part: keyof ColdStart) => of('webhook', part).p50 / of('raw', part).p50;
   report.compared(
     `cold start under the RIC, node ${version}: webhook total`,
     'ms',
     of('webhook', 'totalMs'),
     raw('totalMs'),
-    {
-      goal: `ratio ≤ ${COLD_RATIO_GOAL}`,
-      met: ratio <= COLD_RATIO_GOAL,
-    },
+    { goal: `ratio ≤ ${COLD_RATIO_GOAL}`, met: ratioOf('totalMs') <= COLD_RATIO_GOAL },
   );
   report.compared('  webhook INIT (spawn → first /next)', 'ms', of('webhook', 'initMs'), raw('initMs'));
   report.compared(
@@ -121,6 +128,7 @@ export async function benchRicCold(
     'ms',
     of('webhook', 'firstInvocationMs'),
     raw('firstInvocationMs'),
+    { goal: `ratio ≤ ${FIRST_INVOCATION_GOAL}`, met: ratioOf('firstInvocationMs') <= FIRST_INVOCATION_GOAL },
   );
   report.compared(
     '  webhook total, a full-record caller answered from the roster',
@@ -128,6 +136,17 @@ export async function benchRicCold(
     of('webhook-full', 'totalMs'),
     raw('totalMs'),
   );
+  for (const part of ['totalMs', 'initMs', 'firstInvocationMs'] as const) {
+    report.compared(`  the webhook with the SDK, ${PARTS[part]}`, 'ms', of('webhook-sdk', part), raw(part));
+  }
+  for (const part of ['totalMs', 'initMs', 'firstInvocationMs'] as const) {
+    report.compared(
+      `  the raw UpdateItem sent by the webhook's client, ${PARTS[part]}`,
+      'ms',
+      of('signed-raw', part),
+      raw(part),
+    );
+  }
   for (const name of ['raw', 'hello']) {
     report.measured(`  ${name} handler total`, 'ms', of(name, 'totalMs'));
     report.measured(`  ${name} handler INIT`, 'ms', of(name, 'initMs'));
