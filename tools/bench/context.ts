@@ -4,6 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { DEFAULTS } from '../../lambda/config';
+import { normalizeCaller } from '../../lambda/domain/numbers';
+import { recordCallInput } from '../../lambda/store/call-recorder';
 import { DEMO_COMPANY } from '../../local/demo';
 import { callBody, functionUrlEvent } from '../../local/events';
 import type { Report } from './report';
@@ -38,6 +41,20 @@ export function benchEvent(caller = randomMobile()): LambdaFunctionURLEvent {
     headers: { 'content-type': 'application/json' },
     query: { token: BENCH_TOKEN },
   });
+}
+
+/**
+ * The UpdateItem the webhook sends for a new caller, as JSON: what the floor handlers send too,
+ * so a cold start's comparison holds the request (and DynamoDB's work on it) equal.
+ */
+export function webhookRequestBody(): string {
+  const caller = normalizeCaller(randomMobile(), DEFAULTS.defaultCountryCode) as { key: string };
+  return JSON.stringify(
+    recordCallInput(
+      { tableName: BENCH_TABLE, retentionDays: DEFAULTS.retentionDays },
+      { comId: DEMO_COMPANY, callerKey: caller.key, uuid: randomUUID(), nowMs: Date.now() },
+    ),
+  );
 }
 
 function randomMobile(): string {

