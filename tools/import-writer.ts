@@ -133,7 +133,9 @@ class RowWriter {
  * The facts of a row that differ from what is stored. A last agent is compared with its time
  * only when the file gives one; a changed agent without one was handled "now".
  */
-function changedFacts(facts: CallerFacts, current: StoredCaller, nowMs: number): CallerFacts {
+function changedFacts(facts: CallerFacts, stored: StoredCaller, nowMs: number): CallerFacts {
+  // A file is compared with what was written by hand, not with what connectors keep beside it.
+  const current = stored.manual;
   const { tags, attributes, ...plain } = facts;
   const changed: Record<string, unknown> = {};
   for (const name of FACT_NAMES) {

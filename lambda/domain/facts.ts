@@ -33,6 +33,12 @@ export const FACTS = {
     help: 'the agent of an open ticket, e.g. 1003',
     columns: ['ticket_agent'],
   },
+  ticketAgentAt: {
+    kind: 'time',
+    help: "when that ticket was last updated (default: now); a connector's newer open ticket outranks it",
+    columns: ['ticket_agent_at'],
+    with: 'ticketAgent',
+  },
   lastAgent: {
     kind: 'agent',
     help: 'the agent who last spoke to the caller',
@@ -62,6 +68,12 @@ export function isNumeric(name: FactName): boolean {
   const kind: FactKind = FACTS[name].kind;
   return kind === 'count' || kind === 'time';
 }
+
+/** What was written by hand (the admin API, the CLI, an import): every fact, tags and attributes. */
+export type HandWrittenFacts = FactValues & {
+  tags?: string[];
+  attributes?: Record<string, string>;
+};
 
 /** What we hold about a caller, as it was before the current call. */
 export interface CallerRecord extends FactValues {

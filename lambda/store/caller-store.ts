@@ -24,13 +24,13 @@ import {
   type Item,
   isExpired,
   isRememberedReport,
+  manualFactsOf,
   NOT_EXPIRED,
   nowSecondsValue,
   REPORT_SLOTS,
   type StoredCaller,
   shiftRegister,
   TTL,
-  toRecord,
   toStoredCaller,
 } from './items';
 import type { TableRequests } from './requests';
@@ -228,7 +228,7 @@ export class CallerStore {
     const { tags, attributes, ...plain } = write.facts;
     const conditions = [NOT_EXPIRED];
     if (crm) {
-      const result = applyCrmData(crm.current ? toRecord(crm.current) : {}, { tags, attributes });
+      const result = applyCrmData(crm.current ? manualFactsOf(crm.current) : {}, { tags, attributes });
       for (const [name, value] of factAttributes(plain, result)) update.setOrRemove(name, value);
       const version = Number(crm.current?.factsVersion?.N ?? 0);
       update.set('factsVersion', { N: String(version + 1) });

@@ -6,7 +6,14 @@
 import type { AttributeValue, GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AgentStatus } from '../domain/availability';
 import type { CallerFacts } from '../domain/caller-facts';
-import { type CallerRecord, FACT_NAMES, isNumeric } from '../domain/facts';
+import { type CallerRecord, FACT_NAMES, type HandWrittenFacts, isNumeric } from '../domain/facts';
+import {
+  DELETION_STEP,
+  deriveFacts,
+  type FactRecord,
+  type RecordKind,
+  storedVersion,
+} from '../domain/records';
 import { LATEST_MS } from '../domain/times';
 
 /** A DynamoDB item in the SDK's attribute-value form. */
@@ -35,6 +42,9 @@ export interface StoredCaller extends CallerRecord {
   callerKey: string;
   /** Epoch seconds. */
   expiresAt: number;
+  /** What was written by hand, beside the connectors' records: where each fact came from. */
+  manual: ReturnType<typeof manualFactsOf>;
+  records: FactRecord[];
 }
 
 /** The partition key of a caller of a company. Caller keys hold no `#`, so keys of two companies never meet. */
@@ -206,23 +216,95 @@ export function isRememberedReport(item: Item, reportId: string): boolean {
   return REPORT_SLOTS.some((slot) => item[slot]?.S === reportId);
 }
 
-/** What we hold about a caller, from their item. */
+/** What we hold about a caller, from their item: what was written by hand, and the records of connectors. */
 export function toRecord(item: Item): CallerRecord {
   const record: CallerRecord = { calls: Number(item.calls?.N ?? 0) };
   const lastCallAt = item.lastCallAt?.N;
   if (lastCallAt !== undefined) record.lastCallAt = Number(lastCallAt);
   const lastUuid = uuidIn(item.call0?.S);
   if (lastUuid !== undefined) record.lastUuid = lastUuid;
-  const facts = record as unknown as Record<string, unknown>;
+  const manual = manualFactsOf(item);
+  const {
+    openInvoices: _count,
+    ticketAgent: _agent,
+    ticketAgentAt: _at,
+    tags: _tags,
+    attributes: _attributes,
+    ...rest
+  } = manual;
+  Object.assign(record, rest, deriveFacts(manual, recordsOf(item)));
+  return record;
+}
+
+/** What was written by hand (the admin API, the CLI, an import): the `manual` source of each fact. */
+export function manualFactsOf(item: Item): HandWrittenFacts {
+  const facts: Record<string, unknown> = {};
   for (const name of FACT_NAMES) {
     const value = isNumeric(name) ? item[name]?.N : item[name]?.S;
     if (value !== undefined) facts[name] = isNumeric(name) ? Number(value) : value;
   }
-  if (item.tags?.SS?.length) record.tags = [...item.tags.SS].sort();
+  if (item.tags?.SS?.length) facts.tags = [...item.tags.SS].sort();
   const attributes = Object.entries(item.attributes?.M ?? {}).flatMap(([name, value]) =>
     value.S === undefined ? [] : [[name, value.S] as const],
   );
-  if (attributes.length > 0) record.attributes = Object.fromEntries(attributes);
+  if (attributes.length > 0) facts.attributes = Object.fromEntries(attributes);
+  return facts as HandWrittenFacts;
+}
+
+/** In a caller item, each record is an attribute `r:<kind>:<source>:<key>` holding a map. */
+const RECORD_PREFIX = 'r:';
+const KIND_CODES: Record<RecordKind, string> = { invoice: 'i', ticket: 't', attribute: 'a', tag: 'g' };
+const KINDS_BY_CODE = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as RecordKind]));
+
+/** The item attribute that holds a record. */
+export function recordAttribute(record: Pick<FactRecord, 'kind' | 'source' | 'key'>): string {
+  return `${RECORD_PREFIX}${KIND_CODES[record.kind]}:${record.source}:${record.key}`;
+}
+
+/** A record in DynamoDB's form; its version is the stored one (a deletion half a step above). */
+export function recordValue(record: FactRecord): AttributeValue {
+  const value: Item = { v: { N: String(storedVersion(record)) } };
+  if (record.deleted) value.x = { BOOL: true };
+  if (record.open !== undefined) value.o = { BOOL: record.open };
+  if (record.state !== undefined) value.s = { S: record.state };
+  if (record.atMs !== undefined) value.t = { N: String(record.atMs) };
+  if (record.agent !== undefined) value.a = { S: record.agent };
+  if (record.unresolved) value.u = { BOOL: true };
+  if (record.value !== undefined) value.val = { S: record.value };
+  return { M: value };
+}
+
+/** Every record of a caller item. */
+export function recordsOf(item: Item): FactRecord[] {
+  const records: FactRecord[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (!name.startsWith(RECORD_PREFIX) || !value.M) continue;
+    const record = recordFrom(name, value.M);
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+/** The record an item attribute holds, or undefined for one this version cannot read. */
+export function recordFrom(name: string, value: Item): FactRecord | undefined {
+  const [, code = '', source = '', ...key] = name.split(':');
+  const kind = KINDS_BY_CODE.get(code);
+  if (!kind) return undefined;
+  const deleted = value.x?.BOOL === true;
+  const stored = Number(value.v?.N ?? 0);
+  const record: FactRecord = {
+    kind,
+    source,
+    key: key.join(':'),
+    version: deleted ? stored - DELETION_STEP : stored,
+  };
+  if (deleted) record.deleted = true;
+  if (value.o?.BOOL !== undefined) record.open = value.o.BOOL;
+  if (value.s?.S !== undefined) record.state = value.s.S;
+  if (value.t?.N !== undefined) record.atMs = Number(value.t.N);
+  if (value.a?.S !== undefined) record.agent = value.a.S;
+  if (value.u?.BOOL) record.unresolved = true;
+  if (value.val?.S !== undefined) record.value = value.val.S;
   return record;
 }
 
@@ -253,5 +335,12 @@ export function factAttributes(
 
 /** A caller item as administration sees it. */
 export function toStoredCaller(item: Item, comId: string, key: string): StoredCaller {
-  return { ...toRecord(item), comId, callerKey: key, expiresAt: Number(item[TTL]?.N ?? 0) };
+  return {
+    ...toRecord(item),
+    comId,
+    callerKey: key,
+    expiresAt: Number(item[TTL]?.N ?? 0),
+    manual: manualFactsOf(item),
+    records: recordsOf(item),
+  };
 }
