@@ -6,7 +6,7 @@
  * every row.
  */
 import type { CallerFacts } from '../lambda/domain/caller-facts';
-import { applyCrmData, withAgentTime } from '../lambda/domain/caller-facts';
+import { applyCrmData, withFactTimes } from '../lambda/domain/caller-facts';
 import { ValidationError } from '../lambda/domain/errors';
 import { FACT_NAMES } from '../lambda/domain/facts';
 import { type CallerStore, callerWriteOf } from '../lambda/store/caller-store';
@@ -118,7 +118,7 @@ class RowWriter {
    */
   private async writeRow(row: ImportRow, current: StoredCaller | undefined): Promise<boolean> {
     const { nowMs } = this.options;
-    const facts = current ? changedFacts(row.facts, current, nowMs) : withAgentTime(row.facts, nowMs);
+    const facts = current ? changedFacts(row.facts, current, nowMs) : withFactTimes(row.facts, nowMs);
     if (current && Object.keys(facts).length === 0) return false;
     const reportId =
       typeof facts.lastAgent === 'string' ? `import:${facts.lastAgent}:${facts.lastAgentAt}` : undefined;
@@ -152,7 +152,7 @@ function changedFacts(facts: CallerFacts, stored: StoredCaller, nowMs: number): 
   }
   if (!('lastAgent' in changed) && !('lastAgentAt' in changed)) return changed as CallerFacts;
   const { lastAgentAt } = facts;
-  return withAgentTime(
+  return withFactTimes(
     { ...changed, lastAgent: facts.lastAgent, ...(lastAgentAt === undefined ? {} : { lastAgentAt }) },
     nowMs,
   );

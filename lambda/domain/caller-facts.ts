@@ -208,10 +208,18 @@ export function applyCrmData(
   return { tags: [...tags].sort(), attributes };
 }
 
-/** A last agent without a time was handled now; removing the agent removes its time. */
-export function withAgentTime(facts: CallerFacts, nowMs: number): CallerFacts {
-  if (facts.lastAgent === undefined || facts.lastAgentAt !== undefined) return facts;
-  return { ...facts, lastAgentAt: facts.lastAgent === null ? null : nowMs };
+/**
+ * A fact given without the time that belongs to it (a last agent, a ticket agent) took place
+ * now; removing the fact removes its time.
+ */
+export function withFactTimes(facts: CallerFacts, nowMs: number): CallerFacts {
+  const timed: Record<string, unknown> = { ...facts };
+  for (const name of FACT_NAMES) {
+    const owner: string | undefined = (FACTS[name] as { with?: string }).with;
+    if (owner === undefined || timed[owner] === undefined || timed[name] !== undefined) continue;
+    timed[name] = timed[owner] === null ? null : nowMs;
+  }
+  return timed as CallerFacts;
 }
 
 /** An agent as answers insert it: an extension or another short token. */

@@ -10,7 +10,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { applyCrmData, type CallerFacts, CRM_DATA_LIMITS, withAgentTime } from '../domain/caller-facts';
+import { applyCrmData, type CallerFacts, CRM_DATA_LIMITS, withFactTimes } from '../domain/caller-facts';
 import type { HandledOutcome, HandledReport } from '../domain/handled-calls';
 import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
@@ -56,7 +56,7 @@ export interface WriteOutcome {
  * at `lastAgentAt` or now, so every door stores it by the same rule as `/handled`.
  */
 export function callerWriteOf(facts: CallerFacts, nowMs: number, id?: string): CallerWrite {
-  const { lastAgent, lastAgentAt, ...rest } = withAgentTime(facts, nowMs);
+  const { lastAgent, lastAgentAt, ...rest } = withFactTimes(facts, nowMs);
   if (lastAgent === undefined) return { facts: rest };
   if (lastAgent === null || lastAgentAt === undefined || lastAgentAt === null)
     return { facts: rest, report: null };

@@ -190,11 +190,11 @@ describe('npm start, called over real HTTP', () => {
     const { stdout: csv } = await callersCli('export');
     const header = csv.split('\n')[0];
     expect(header).toBe(
-      'number,openInvoices,ticketAgent,lastAgent,lastAgentAt,name,calls,lastCallAt,tags,attributes.accountManager,attributes.language',
+      'number,openInvoices,ticketAgent,ticketAgentAt,lastAgent,lastAgentAt,name,calls,lastCallAt,tags,attributes.accountManager,attributes.language',
     );
-    expect(csv).toMatch(/^\+31601000002,,,,,,\d+,[^,]*,,,en$/m);
-    expect(csv).toMatch(/^\+31677777777,,,,,Visser & Zn,1,\d{4}-/m);
-    expect(csv).toMatch(/^\+31201234567,2,,,,Demo Finance BV,/m);
+    expect(csv).toMatch(/^\+31601000002,,,,,,,\d+,[^,]*,,,en$/m);
+    expect(csv).toMatch(/^\+31677777777,,,,,,Visser & Zn,1,\d{4}-/m);
+    expect(csv).toMatch(/^\+31201234567,2,,,,,Demo Finance BV,/m);
     const exported = join(local.dataDir, 'export.csv');
     writeFileSync(exported, csv);
     expect((await callersCli('import', exported)).stdout).toMatch(

@@ -5,7 +5,7 @@ import {
   callerKeyOfNumber,
   factsOf,
   tagChange,
-  withAgentTime,
+  withFactTimes,
 } from '../../../lambda/domain/caller-facts';
 import { ValidationError } from '../../../lambda/domain/errors';
 
@@ -109,11 +109,11 @@ describe('tags and attributes within their limits', () => {
   });
 });
 
-describe('withAgentTime', () => {
+describe('withFactTimes', () => {
   it('gives a last agent without a time the time of the write, and removes the time with the agent', () => {
-    expect(withAgentTime({ lastAgent: '1004' }, NOW)).toEqual({ lastAgent: '1004', lastAgentAt: NOW });
-    expect(withAgentTime({ lastAgent: null }, NOW)).toEqual({ lastAgent: null, lastAgentAt: null });
-    expect(withAgentTime({ lastAgent: '1004', lastAgentAt: 5 }, NOW)).toEqual({
+    expect(withFactTimes({ lastAgent: '1004' }, NOW)).toEqual({ lastAgent: '1004', lastAgentAt: NOW });
+    expect(withFactTimes({ lastAgent: null }, NOW)).toEqual({ lastAgent: null, lastAgentAt: null });
+    expect(withFactTimes({ lastAgent: '1004', lastAgentAt: 5 }, NOW)).toEqual({
       lastAgent: '1004',
       lastAgentAt: 5,
     });
@@ -125,5 +125,12 @@ describe('callerKeyOfNumber', () => {
     expect(callerKeyOfNumber('+31 (0)20-123 45 67', 'number', '31')).toBe('31201234567');
     expect(() => callerKeyOfNumber('*****', 'number', '31')).toThrow('field number is anonymous');
     expect(() => callerKeyOfNumber('', 'number', '31')).toThrow('field number is required');
+  });
+});
+
+describe('withFactTimes for a ticket agent', () => {
+  it('dates a ticket agent written by hand now, so a connector’s newer ticket outranks it later', () => {
+    expect(withFactTimes({ ticketAgent: '1003' }, NOW)).toEqual({ ticketAgent: '1003', ticketAgentAt: NOW });
+    expect(withFactTimes({ ticketAgent: null }, NOW)).toEqual({ ticketAgent: null, ticketAgentAt: null });
   });
 });
