@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import aws4 from 'aws4';
-import { ChecksumMismatchError, DynamoDbError, DynamoHttpClient } from '../../../lambda/store/dynamo-http';
+import { AwsServiceError, ChecksumMismatchError } from '../../../lambda/store/aws-json';
+import { DynamoHttpClient } from '../../../lambda/store/dynamo-http';
 import { classifyStoreError } from '../../../lambda/store/errors';
 import { startFaultyDynamo } from '../../../local/fault-dynamo';
 import { useDynalite, webhookUnderTest } from '../../support/harness';
@@ -138,7 +139,7 @@ describe("the webhook's DynamoDB client", () => {
       .updateItem({ TableName: 't', Key: item }, AbortSignal.timeout(2000))
       .catch((e) => e);
 
-    expect(error).toBeInstanceOf(DynamoDbError);
+    expect(error).toBeInstanceOf(AwsServiceError);
     expect([error.name, error.Item, error.$metadata.httpStatusCode]).toEqual([
       'ConditionalCheckFailedException',
       item,
