@@ -1,40 +1,67 @@
 /**
- * The admin API's agent roster: which colleagues cannot answer now, so that a caller is not
- * sent to them. An agent never put in the roster counts as available.
+ * The admin API's agents: which colleagues cannot answer now, so that a caller is not sent to
+ * them, and the aliases other systems know them by (an email in Zendesk, an owner in HubSpot).
+ * An agent never put in the roster counts as available.
  *
- *   GET    /agents             the roster
+ *   GET    /agents             the roster and the directory
  *   GET    /agents/{agent}
- *   PUT    /agents/{agent}     {"available": false, "until"?: ISO 8601 or epoch ms, "name"?}
- *   DELETE /agents/{agent}     forget the agent: available again
+ *   PUT    /agents/{agent}     {"available": false, "until"?: a time, "name"?, "aliases"?: [...]}
+ *   DELETE /agents/{agent}     forget the agent's status: available again (aliases stay)
  */
-
 import { type AgentStatus, agentStatusOf, availabilityOf } from '../domain/availability';
 import { agentToken } from '../domain/caller-facts';
+import { aliasesOf, aliasesOfAgent, type Directory } from '../domain/directory';
+import { ValidationError } from '../domain/errors';
 import { isoTime } from '../domain/times';
 import { readJsonObject } from '../http/body';
 import { type AdminRoute, companyOf, json } from './request';
 
 export const listAgents: AdminRoute = async (context, admin) => {
-  const roster = await context.stores.roster.getRoster(companyOf(context, admin));
+  const comId = companyOf(context, admin);
+  const [roster, directory] = await Promise.all([
+    context.stores.roster.getRoster(comId),
+    context.stores.directory.getDirectory(comId),
+  ]);
   admin.entry.reason = 'agents';
-  const agents = [...roster].map(([agent, status]) => agentView(agent, status, admin.nowMs));
+  const names = new Set([...roster.keys(), ...directory.values()]);
+  const agents = [...names].map((agent) => agentView(agent, roster.get(agent), directory, admin.nowMs));
   return json(200, { agents: agents.sort((a, b) => a.agent.localeCompare(b.agent)) });
 };
 
 export const getAgent: AdminRoute = async (context, admin) => {
   const agent = agentIn(admin.params[0]);
-  const status = (await context.stores.roster.getRoster(companyOf(context, admin))).get(agent);
-  admin.entry.reason = status ? 'agent' : 'agent:unknown';
-  return status ? json(200, agentView(agent, status, admin.nowMs)) : unknownAgent();
+  const comId = companyOf(context, admin);
+  const [roster, directory] = await Promise.all([
+    context.stores.roster.getRoster(comId),
+    context.stores.directory.getDirectory(comId),
+  ]);
+  const status = roster.get(agent);
+  const known = status !== undefined || aliasesOfAgent(directory, agent).length > 0;
+  admin.entry.reason = known ? 'agent' : 'agent:unknown';
+  return known ? json(200, agentView(agent, status, directory, admin.nowMs)) : unknownAgent();
 };
 
 export const putAgent: AdminRoute = async (context, admin) => {
   const agent = agentIn(admin.params[0]);
-  const body = readJsonObject(admin.request);
-  const status = agentStatusOf(body);
-  await context.stores.roster.putAgent(companyOf(context, admin, body), agent, status, admin.nowMs);
-  admin.entry.reason = status.available ? 'agent:available' : 'agent:unavailable';
-  return json(200, agentView(agent, status, admin.nowMs));
+  const { aliases: given, ...body } = readJsonObject(admin.request);
+  const comId = companyOf(context, admin, body);
+  const aliases = given === undefined ? undefined : aliasesOf(given);
+  const { com_id: _com, ...statusFields } = body;
+  const status =
+    Object.keys(statusFields).length > 0 || aliases === undefined ? agentStatusOf(body) : undefined;
+  if (!status && !aliases) throw new ValidationError('available', 'must be true or false');
+  if (aliases) await context.stores.directory.setAliases(comId, agent, aliases);
+  if (status) await context.stores.roster.putAgent(comId, agent, status, admin.nowMs);
+  const [roster, directory] = await Promise.all([
+    context.stores.roster.getRoster(comId),
+    context.stores.directory.getDirectory(comId),
+  ]);
+  admin.entry.reason = status
+    ? status.available
+      ? 'agent:available'
+      : 'agent:unavailable'
+    : 'agent:aliases';
+  return json(200, agentView(agent, roster.get(agent), directory, admin.nowMs));
 };
 
 export const deleteAgent: AdminRoute = async (context, admin) => {
@@ -48,14 +75,16 @@ function agentIn(segment: string | undefined): string {
   return agentToken(segment, 'agent in the path');
 }
 
-/** An agent as the API shows it, with whether they can be routed to now. */
-function agentView(agent: string, status: AgentStatus, nowMs: number) {
+/** An agent as the API shows it, with whether they can be routed to now and their aliases. */
+function agentView(agent: string, status: AgentStatus | undefined, directory: Directory, nowMs: number) {
+  const available = status?.available ?? true;
   return {
     agent,
-    available: status.available,
-    until: isoTime(status.untilMs),
-    name: status.name,
-    availableNow: availabilityOf(new Map([[agent, status]]), agent, nowMs).available,
+    available,
+    until: isoTime(status?.untilMs),
+    name: status?.name,
+    availableNow: status ? availabilityOf(new Map([[agent, status]]), agent, nowMs).available : true,
+    aliases: aliasesOfAgent(directory, agent),
   };
 }
 

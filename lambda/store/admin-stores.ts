@@ -2,6 +2,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableOptions } from './call-recorder';
 import { CallerStore } from './caller-store';
+import { DirectoryStore } from './directory-store';
 import { type RetryPolicy, tableRequests } from './requests';
 import { RosterStore } from './roster-store';
 
@@ -9,6 +10,7 @@ import { RosterStore } from './roster-store';
 export interface AdminStores {
   callers: CallerStore;
   roster: RosterStore;
+  directory: DirectoryStore;
 }
 
 /** The stores; their client should make one attempt per request, since `policy` retries. */
@@ -17,10 +19,15 @@ export function adminStores(client: DynamoDBClient, table: TableOptions, policy:
   return {
     callers: new CallerStore(client, table, requests),
     roster: new RosterStore(client, table, requests),
+    directory: new DirectoryStore(client, table, requests),
   };
 }
 
 /** The same stores with every request within `deadline`. */
 export function storesWithin(stores: AdminStores, deadline: AbortSignal): AdminStores {
-  return { callers: stores.callers.within(deadline), roster: stores.roster.within(deadline) };
+  return {
+    callers: stores.callers.within(deadline),
+    roster: stores.roster.within(deadline),
+    directory: stores.directory.within(deadline),
+  };
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { type AgentStatus, agentStatusOf, availabilityOf } from '../../lambda/domain/availability';
 import { agentToken } from '../../lambda/domain/caller-facts';
+import { aliasesOf, aliasesOfAgent } from '../../lambda/domain/directory';
 import { CliError } from '../cli';
 import { type CallerTables, withTables } from '../tables';
 
@@ -11,6 +12,7 @@ export interface AgentFlags {
   unavailable?: boolean;
   until?: string;
   name?: string;
+  alias?: string[];
   forget?: boolean;
 }
 
@@ -27,6 +29,12 @@ export function registerAgentCommands(cli: Command): void {
         'with --unavailable: when they are back (ISO 8601, or "2026-12-24 09:00" local time)',
       )
       .option('--name <name>', 'a name to recognise them by')
+      .option(
+        '--alias <alias>',
+        'a name another system knows them by (an email, or hubspot:<owner id>); repeat for more; replaces their aliases',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
       .option('--forget', 'remove them from the roster (available)'),
     setAgent,
   );
@@ -40,7 +48,13 @@ async function setAgent(tables: CallerTables, agentText: string, flags: AgentFla
     console.log(existed ? `forgot ${agent}: available` : `${agent} was not in the roster: available`);
     return;
   }
-  const status = agentStatusOfFlags(flags);
+  const aliases = flags.alias?.length ? aliasesOf(flags.alias, '--alias') : undefined;
+  const status = aliases && flags.available === flags.unavailable ? undefined : agentStatusOfFlags(flags);
+  if (aliases) {
+    await tables.stores.directory.setAliases(tables.comId, agent, aliases);
+    console.log(`${agent}: aliases ${aliases.join(', ')}`);
+  }
+  if (!status) return;
   await tables.stores.roster.putAgent(tables.comId, agent, status, Date.now());
   const until = status.untilMs === undefined ? '' : ` until ${new Date(status.untilMs).toISOString()}`;
   console.log(`${agent}: ${status.available ? 'available' : `unavailable${until}`}`);
@@ -62,11 +76,20 @@ export function agentStatusOfFlags(flags: AgentFlags): AgentStatus {
 
 async function listAgents(tables: CallerTables): Promise<void> {
   const nowMs = Date.now();
-  const roster = await tables.stores.roster.getRoster(tables.comId);
-  if (roster.size === 0) console.log('no agents in the roster: every agent counts as available');
-  for (const [agent, status] of [...roster].sort(([a], [b]) => a.localeCompare(b))) {
+  const [roster, directory] = await Promise.all([
+    tables.stores.roster.getRoster(tables.comId),
+    tables.stores.directory.getDirectory(tables.comId),
+  ]);
+  const agents = [...new Set([...roster.keys(), ...directory.values()])].sort((a, b) => a.localeCompare(b));
+  if (agents.length === 0) console.log('no agents in the roster: every agent counts as available');
+  for (const agent of agents) {
+    const status = roster.get(agent);
     const now = availabilityOf(roster, agent, nowMs).available ? 'available' : 'unavailable';
-    const until = status.untilMs === undefined ? '' : ` (until ${new Date(status.untilMs).toISOString()})`;
-    console.log(`${agent.padEnd(12)} ${now.padEnd(11)}${until}${status.name ? `  ${status.name}` : ''}`);
+    const until = status?.untilMs === undefined ? '' : ` (until ${new Date(status.untilMs).toISOString()})`;
+    const aliases = aliasesOfAgent(directory, agent);
+    const also = aliases.length ? `  aka ${aliases.join(', ')}` : '';
+    console.log(
+      `${agent.padEnd(12)} ${now.padEnd(11)}${until}${status?.name ? `  ${status.name}` : ''}${also}`,
+    );
   }
 }

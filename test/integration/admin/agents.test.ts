@@ -41,6 +41,7 @@ describe('the roster', () => {
       until,
       name: 'Holiday',
       availableNow: false,
+      aliases: [],
     });
     await api.admin('PUT', '/agents/sip:alice', { body: { available: false } });
     const list = JSON.parse((await api.admin('GET', '/agents')).body ?? '{}');
@@ -51,8 +52,39 @@ describe('the roster', () => {
     expect((await api.admin('DELETE', '/agents/1005')).statusCode).toBe(404);
   });
 
+  it('keeps the aliases other systems know an agent by: set, replaced, refused when another agent has one', async () => {
+    const put = await api.admin('PUT', '/agents/1003', {
+      body: { aliases: ['Anna@Acme.nl', 'hubspot:123'] },
+    });
+    const again = await api.admin('PUT', '/agents/1003', {
+      body: { aliases: ['anna@acme.nl'], available: true },
+    });
+    const taken = await api.admin('PUT', '/agents/1004', { body: { aliases: ['ANNA@acme.nl'] } });
+    const other = await api.admin('PUT', '/agents/1004', { body: { aliases: ['hubspot:123'] } });
+    const list = JSON.parse((await api.admin('GET', '/agents')).body ?? '{}');
+
+    expect([put.statusCode, JSON.parse(put.body ?? '{}').aliases]).toEqual([
+      200,
+      ['anna@acme.nl', 'hubspot:123'],
+    ]);
+    expect(JSON.parse(again.body ?? '{}')).toMatchObject({ aliases: ['anna@acme.nl'], available: true });
+    expect([taken.statusCode, JSON.parse(taken.body ?? '{}').error]).toEqual([
+      400,
+      "alias anna@acme.nl is agent 1003's: take it from them first",
+    ]);
+    expect(other.statusCode).toBe(200);
+    expect(
+      list.agents.map((agent: { agent: string; aliases: string[] }) => [agent.agent, agent.aliases]),
+    ).toEqual([
+      ['1003', ['anna@acme.nl']],
+      ['1004', ['hubspot:123']],
+    ]);
+  });
+
   it.each<[string, unknown, string]>([
     ['no available', { until: '2026-12-24' }, 'field available must be true or false'],
+    ['an alias with a space', { aliases: ['anna at acme'] }, 'field aliases[0] holds "anna at acme"'],
+    ['aliases that are no list', { aliases: 'anna@acme.nl' }, 'field aliases must be a list of aliases'],
     [
       'until with available: true',
       { available: true, until: '2026-12-24' },
