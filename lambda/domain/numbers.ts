@@ -115,6 +115,11 @@ export function maskCallerKey(key: string): string {
   return key.slice(0, keep) + '*'.repeat(key.length - keep);
 }
 
+/** Whether a stored key is a caller key `normalizeCaller` gives (every other key of a company is a bare word or has a `#`). */
+export function isCallerKey(key: string): boolean {
+  return /^\d+$/.test(key) || /^(ext|sip):[^#]+$/.test(key);
+}
+
 /** The kind of caller a stored key belongs to. */
 export function kindOfKey(key: string): 'public' | 'internal' {
   return key.startsWith('ext:') || key.startsWith('sip:') ? 'internal' : 'public';

@@ -1,9 +1,10 @@
 /**
  * Facts as the entities they come from: an invoice or a ticket a system holds, an attribute or
- * a tag a CRM keeps of a contact, each with that system's own version. A caller's routing facts
- * are derived from them — `openInvoices` counts the unpaid invoices, `ticketAgent` is the agent
- * of the most recently updated open ticket — beside what was written by hand (the `manual`
- * source). Pure.
+ * a tag a CRM keeps of a contact, each with that system's own version. A contact's records are
+ * summed up into what it contributes to each caller it has a number of, and a caller's routing
+ * facts are derived from those contributions beside what was written by hand (the `manual`
+ * source): `openInvoices` counts the unpaid invoices, `ticketAgent` is the agent of the most
+ * recently updated open ticket. Pure.
  *
  * The version rule, for every record: an event is applied only when its version is newer than
  * the one held, so an older event and a re-delivery change nothing; a deletion is kept as a
@@ -15,12 +16,10 @@ import type { HandWrittenFacts } from './facts';
 /** What a record is of. */
 export type RecordKind = 'invoice' | 'ticket' | 'attribute' | 'tag';
 
-/** One record as a caller item holds it. */
+/** One record as a contact item holds it. */
 export interface FactRecord {
   kind: RecordKind;
-  /** The system it comes from: a connector's name. */
-  source: string;
-  /** The entity's id in that system (an invoice id), or for attributes and tags the contact's and the name. */
+  /** The entity's id in the system (an invoice id), or for attributes and tags their name. */
   key: string;
   /** The source's own version: an integer that grows, or the update time in ms. */
   version: number;
@@ -32,12 +31,14 @@ export interface FactRecord {
   state?: string;
   /** When the source last changed it, epoch ms. */
   atMs?: number;
-  /** Tickets: the agent token its assignee maps to through the directory. */
+  /** Tickets: who it is assigned to, as the source names them (an email), for explain and to resolve again. */
+  assignee?: string;
+  /** Tickets: the agent token the directory maps its assignee to. */
   agent?: string;
-  /** Tickets: an assignee no alias of the directory names (so no agent). */
-  unresolved?: boolean;
   /** Attributes: the value. */
   value?: string;
+  /** When we stored this version, epoch ms: closed records are forgotten `CLOSED_RECORD_DAYS` later. */
+  storedAtMs: number;
 }
 
 /**
@@ -51,15 +52,106 @@ export function storedVersion(record: Pick<FactRecord, 'version' | 'deleted'>): 
   return record.deleted ? record.version + DELETION_STEP : record.version;
 }
 
-/** Whether `incoming` replaces `held` by the version rule (nothing held: it does). */
-export function isNewer(
-  incoming: Pick<FactRecord, 'version' | 'deleted'>,
-  held: Pick<FactRecord, 'version' | 'deleted'> | undefined,
-): boolean {
-  return held === undefined || storedVersion(incoming) > storedVersion(held);
+/**
+ * Whether `incoming` replaces `held` (nothing held: it does). A newer version does; the same
+ * version does only for a ticket whose assignee now leads to another agent (an alias added
+ * since), so a sync or a re-delivery after a directory change routes by the directory as it is.
+ */
+export function replaces(incoming: FactRecord, held: FactRecord | undefined): boolean {
+  if (held === undefined) return true;
+  const [mine, theirs] = [storedVersion(incoming), storedVersion(held)];
+  if (mine !== theirs) return mine > theirs;
+  return incoming.kind === 'ticket' && !incoming.deleted && incoming.agent !== held.agent;
 }
 
-/** The facts the rules route on, derived from a caller's records and what was written by hand. */
+/**
+ * How long a closed, paid or deleted record is kept after it was stored: long enough that an
+ * older event still in a source's retries (days at most) finds it and changes nothing.
+ */
+export const CLOSED_RECORD_DAYS = 30;
+
+/**
+ * The most records a contact keeps. Beyond it, closed records go first, then the open ones
+ * updated longest ago: a contact at the bound still counts at least `MAX_RECORDS_PER_CONTACT`
+ * open invoices, more than any rule may ask for (`MAX_INVOICE_THRESHOLD`).
+ */
+export const MAX_RECORDS_PER_CONTACT = 500;
+
+/** The largest `openInvoicesAtLeast` a rule may ask for: well below what a contact can hold. */
+export const MAX_INVOICE_THRESHOLD = 100;
+
+/** The records a contact keeps: closed ones past their time forgotten, the rest within the bound. */
+export function keptRecords(records: readonly FactRecord[], nowMs: number): FactRecord[] {
+  const horizon = nowMs - CLOSED_RECORD_DAYS * 86_400_000;
+  const live = records.filter((record) => isOpen(record) || record.storedAtMs >= horizon);
+  if (live.length <= MAX_RECORDS_PER_CONTACT) return live;
+  const byWorth = [...live].sort(
+    (a, b) => Number(isOpen(b)) - Number(isOpen(a)) || (b.atMs ?? b.storedAtMs) - (a.atMs ?? a.storedAtMs),
+  );
+  return byWorth.slice(0, MAX_RECORDS_PER_CONTACT);
+}
+
+/** Whether a record counts towards a fact: an unpaid invoice, an open ticket, a set attribute or tag. */
+function isOpen(record: FactRecord): boolean {
+  if (record.deleted) return false;
+  return record.kind === 'attribute' || record.kind === 'tag' || record.open === true;
+}
+
+/** An attribute as a contact sets it, with its version, so two sources setting one name are ordered. */
+export interface SourcedValue {
+  value: string;
+  version: number;
+}
+
+/** What one contact of one source gives each caller it has a number of. */
+export interface Contribution {
+  source: string;
+  contact: string;
+  /** The contact's generation it was summed up at: a caller keeps the newest. */
+  generation: number;
+  /** The contact no longer has this number: it gives nothing, and an older summary cannot return. */
+  gone?: boolean;
+  openInvoices: number;
+  /** The most recently updated open ticket. */
+  ticket?: { id: string; atMs: number; agent?: string; assignee?: string; state?: string };
+  attributes: Record<string, SourcedValue>;
+  tags: string[];
+}
+
+/** What a contact's records contribute, summed up. */
+export function contributionOf(
+  source: string,
+  contact: string,
+  generation: number,
+  records: readonly FactRecord[],
+): Contribution {
+  const contribution: Contribution = {
+    source,
+    contact,
+    generation,
+    openInvoices: 0,
+    attributes: {},
+    tags: [],
+  };
+  for (const record of records) {
+    if (!isOpen(record)) continue;
+    if (record.kind === 'invoice') contribution.openInvoices++;
+    else if (record.kind === 'ticket') {
+      const atMs = record.atMs ?? record.version;
+      if (contribution.ticket && contribution.ticket.atMs >= atMs) continue;
+      contribution.ticket = { id: record.key, atMs };
+      for (const field of ['agent', 'assignee', 'state'] as const) {
+        if (record[field] !== undefined) contribution.ticket[field] = record[field];
+      }
+    } else if (record.kind === 'attribute' && record.value !== undefined) {
+      contribution.attributes[record.key] = { value: record.value, version: record.version };
+    } else if (record.kind === 'tag') contribution.tags.push(record.key);
+  }
+  contribution.tags.sort();
+  return contribution;
+}
+
+/** The facts the rules route on, derived from what was written by hand and the contributions. */
 export interface DerivedFacts {
   openInvoices?: number;
   ticketAgent?: string;
@@ -67,73 +159,40 @@ export interface DerivedFacts {
   attributes?: Record<string, string>;
 }
 
-/** The source name of what was written by hand. */
-export const MANUAL_SOURCE = 'manual';
-
 /**
- * Derives the routing facts. Invoice counts of all sources add up; the ticket agent is that of
- * the most recently updated open ticket of any source (its agent unknown: none); a source's
- * attribute outranks a hand-written one of the same name, and of two sources the newer version
- * wins; tags of every source are kept together. Undefined facts are left out.
+ * Derives the routing facts. Invoice counts add up; the ticket agent is that of the most
+ * recently updated open ticket of any source (its assignee no agent: none), or the hand-written
+ * one when it is as recent; a source's attribute outranks a hand-written one of the same name,
+ * and of two sources the newer version wins; tags of every source are kept together. Facts
+ * nobody holds are left out.
  */
-export function deriveFacts(manual: HandWrittenFacts, records: readonly FactRecord[]): DerivedFacts {
+export function deriveFacts(manual: HandWrittenFacts, contributions: readonly Contribution[]): DerivedFacts {
   const derived: DerivedFacts = {};
-  const unpaid = records.filter(
-    (record) => record.kind === 'invoice' && record.open && !record.deleted,
-  ).length;
+  const given = contributions.filter((contribution) => !contribution.gone);
+  const unpaid = given.reduce((sum, contribution) => sum + contribution.openInvoices, 0);
   if (manual.openInvoices !== undefined || unpaid > 0)
     derived.openInvoices = (manual.openInvoices ?? 0) + unpaid;
-  const tickets = records.filter((record) => record.kind === 'ticket' && record.open && !record.deleted);
-  const latest = tickets.reduce<FactRecord | undefined>(
-    (newest, ticket) => (newest === undefined || (ticket.atMs ?? 0) > (newest.atMs ?? 0) ? ticket : newest),
-    undefined,
-  );
-  const manualTicketNewer =
-    manual.ticketAgent !== undefined &&
-    (latest === undefined || (manual.ticketAgentAt ?? 0) >= (latest.atMs ?? 0));
-  const ticketAgent = manualTicketNewer ? manual.ticketAgent : latest?.agent;
+  const latest = given.reduce<Contribution['ticket']>((newest, { ticket }) => {
+    if (ticket === undefined) return newest;
+    return newest === undefined || ticket.atMs > newest.atMs ? ticket : newest;
+  }, undefined);
+  const manualIsNewer =
+    manual.ticketAgent !== undefined && (latest === undefined || (manual.ticketAgentAt ?? 0) >= latest.atMs);
+  const ticketAgent = manualIsNewer ? manual.ticketAgent : latest?.agent;
   if (ticketAgent !== undefined) derived.ticketAgent = ticketAgent;
-  const attributes = attributesOf(manual.attributes ?? {}, records);
+  const attributes: Record<string, string> = { ...manual.attributes };
+  const versions = new Map<string, number>();
+  for (const contribution of given) {
+    for (const [name, { value, version }] of Object.entries(contribution.attributes)) {
+      if ((versions.get(name) ?? -Infinity) >= version) continue;
+      versions.set(name, version);
+      attributes[name] = value;
+    }
+  }
   if (Object.keys(attributes).length > 0) derived.attributes = attributes;
-  const tags = [...new Set([...(manual.tags ?? []), ...tagsOf(records)])].sort();
+  const tags = [
+    ...new Set([...(manual.tags ?? []), ...given.flatMap((contribution) => contribution.tags)]),
+  ].sort();
   if (tags.length > 0) derived.tags = tags;
   return derived;
-}
-
-function attributesOf(
-  manual: Record<string, string>,
-  records: readonly FactRecord[],
-): Record<string, string> {
-  const attributes: Record<string, string> = { ...manual };
-  const newest = new Map<string, FactRecord>();
-  for (const record of records) {
-    if (record.kind !== 'attribute') continue;
-    const name = attributeNameOf(record);
-    const held = newest.get(name);
-    if (!held || record.version > held.version) newest.set(name, record);
-  }
-  for (const [name, record] of newest) {
-    if (record.deleted || record.value === undefined) delete attributes[name];
-    else attributes[name] = record.value;
-  }
-  return attributes;
-}
-
-function tagsOf(records: readonly FactRecord[]): string[] {
-  return records.filter((record) => record.kind === 'tag' && !record.deleted).map(tagNameOf);
-}
-
-/** The contact and the name of an attribute's or a tag's key: `<contact>/<name>`. */
-export function contactKey(contact: string, name: string): string {
-  return `${contact}/${name}`;
-}
-
-/** The attribute a record sets. */
-export function attributeNameOf(record: Pick<FactRecord, 'key'>): string {
-  return record.key.slice(record.key.lastIndexOf('/') + 1);
-}
-
-/** The tag a record sets. */
-export function tagNameOf(record: Pick<FactRecord, 'key'>): string {
-  return record.key.slice(record.key.lastIndexOf('/') + 1);
 }

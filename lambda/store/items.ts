@@ -7,13 +7,8 @@ import type { AttributeValue, GetItemCommandInput } from '@aws-sdk/client-dynamo
 import type { AgentStatus } from '../domain/availability';
 import type { CallerFacts } from '../domain/caller-facts';
 import { type CallerRecord, FACT_NAMES, type HandWrittenFacts, isNumeric } from '../domain/facts';
-import {
-  DELETION_STEP,
-  deriveFacts,
-  type FactRecord,
-  type RecordKind,
-  storedVersion,
-} from '../domain/records';
+import { isCallerKey } from '../domain/numbers';
+import { type Contribution, deriveFacts } from '../domain/records';
 import { LATEST_MS } from '../domain/times';
 
 /** A DynamoDB item in the SDK's attribute-value form. */
@@ -43,8 +38,9 @@ export interface StoredCaller extends CallerRecord {
   /** Epoch seconds. */
   expiresAt: number;
   /** What was written by hand, beside the connectors' records: where each fact came from. */
-  manual: ReturnType<typeof manualFactsOf>;
-  records: FactRecord[];
+  manual: HandWrittenFacts;
+  /** What each contact of a connector gives this caller. */
+  contributions: Contribution[];
 }
 
 /** The partition key of a caller of a company. Caller keys hold no `#`, so keys of two companies never meet. */
@@ -62,10 +58,14 @@ export function callerKeyOfItem(item: Item, comId: string): string {
   return (item[PK]?.S ?? '').slice(callerPartitionKey(comId, '').length);
 }
 
-/** Whether an item is a caller of `comId` (not its roster, nor of a company whose id starts the same). */
+/**
+ * Whether an item is a caller of `comId`: its key is a caller key (digits, `ext:`, `sip:`),
+ * not the roster, the directory or a contact of a connector, nor of a company whose id starts the same.
+ */
 export function isCallerOf(item: Item, comId: string): boolean {
-  const pk = item[PK]?.S;
-  return (pk?.startsWith(callerPartitionKey(comId, '')) ?? false) && pk !== rosterPartitionKey(comId);
+  const pk = item[PK]?.S ?? '';
+  const prefix = callerPartitionKey(comId, '');
+  return pk.startsWith(prefix) && isCallerKey(pk.slice(prefix.length));
 }
 
 /**
@@ -232,7 +232,7 @@ export function toRecord(item: Item): CallerRecord {
     attributes: _attributes,
     ...rest
   } = manual;
-  Object.assign(record, rest, deriveFacts(manual, recordsOf(item)));
+  Object.assign(record, rest, deriveFacts(manual, contributionsOf(item)));
   return record;
 }
 
@@ -251,61 +251,80 @@ export function manualFactsOf(item: Item): HandWrittenFacts {
   return facts as HandWrittenFacts;
 }
 
-/** In a caller item, each record is an attribute `r:<kind>:<source>:<key>` holding a map. */
-const RECORD_PREFIX = 'r:';
-const KIND_CODES: Record<RecordKind, string> = { invoice: 'i', ticket: 't', attribute: 'a', tag: 'g' };
-const KINDS_BY_CODE = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as RecordKind]));
+/**
+ * In a caller item, what each contact of a source contributes is an attribute
+ * `p:<source>:<contact>` holding a map: its sum, not its records (those are in the contact's
+ * own item), so a caller with many invoices stays one small item and one write unit a call.
+ */
+export const CONTRIBUTION_PREFIX = 'p:';
 
-/** The item attribute that holds a record. */
-export function recordAttribute(record: Pick<FactRecord, 'kind' | 'source' | 'key'>): string {
-  return `${RECORD_PREFIX}${KIND_CODES[record.kind]}:${record.source}:${record.key}`;
+/** The caller item attribute of a contact's contribution. */
+export function contributionAttribute(source: string, contact: string): string {
+  return `${CONTRIBUTION_PREFIX}${source}:${contact}`;
 }
 
-/** A record in DynamoDB's form; its version is the stored one (a deletion half a step above). */
-export function recordValue(record: FactRecord): AttributeValue {
-  const value: Item = { v: { N: String(storedVersion(record)) } };
-  if (record.deleted) value.x = { BOOL: true };
-  if (record.open !== undefined) value.o = { BOOL: record.open };
-  if (record.state !== undefined) value.s = { S: record.state };
-  if (record.atMs !== undefined) value.t = { N: String(record.atMs) };
-  if (record.agent !== undefined) value.a = { S: record.agent };
-  if (record.unresolved) value.u = { BOOL: true };
-  if (record.value !== undefined) value.val = { S: record.value };
+/** A contribution in DynamoDB's form. */
+export function contributionValue(contribution: Contribution): AttributeValue {
+  const value: Item = { g: { N: String(contribution.generation) } };
+  if (contribution.gone) return { M: { ...value, x: { BOOL: true } } };
+  if (contribution.openInvoices > 0) value.n = { N: String(contribution.openInvoices) };
+  const { ticket } = contribution;
+  if (ticket) {
+    const held: Item = { id: { S: ticket.id }, at: { N: String(ticket.atMs) } };
+    if (ticket.agent !== undefined) held.a = { S: ticket.agent };
+    if (ticket.assignee !== undefined) held.as = { S: ticket.assignee };
+    if (ticket.state !== undefined) held.s = { S: ticket.state };
+    value.t = { M: held };
+  }
+  const attributes = Object.entries(contribution.attributes);
+  if (attributes.length > 0) {
+    value.at = {
+      M: Object.fromEntries(
+        attributes.map(([name, { value: text, version }]) => [
+          name,
+          { M: { v: { S: text }, n: { N: String(version) } } },
+        ]),
+      ),
+    };
+  }
+  if (contribution.tags.length > 0) value.tg = { SS: contribution.tags };
   return { M: value };
 }
 
-/** Every record of a caller item. */
-export function recordsOf(item: Item): FactRecord[] {
-  const records: FactRecord[] = [];
+/** Every contribution a caller item holds (those of contacts that left the number included, marked gone). */
+export function contributionsOf(item: Item): Contribution[] {
+  const contributions: Contribution[] = [];
   for (const [name, value] of Object.entries(item)) {
-    if (!name.startsWith(RECORD_PREFIX) || !value.M) continue;
-    const record = recordFrom(name, value.M);
-    if (record) records.push(record);
+    if (!name.startsWith(CONTRIBUTION_PREFIX) || !value.M) continue;
+    const [source = '', ...contact] = name.slice(CONTRIBUTION_PREFIX.length).split(':');
+    contributions.push(contributionFrom(source, contact.join(':'), value.M));
   }
-  return records;
+  return contributions;
 }
 
-/** The record an item attribute holds, or undefined for one this version cannot read. */
-export function recordFrom(name: string, value: Item): FactRecord | undefined {
-  const [, code = '', source = '', ...key] = name.split(':');
-  const kind = KINDS_BY_CODE.get(code);
-  if (!kind) return undefined;
-  const deleted = value.x?.BOOL === true;
-  const stored = Number(value.v?.N ?? 0);
-  const record: FactRecord = {
-    kind,
+function contributionFrom(source: string, contact: string, value: Item): Contribution {
+  const contribution: Contribution = {
     source,
-    key: key.join(':'),
-    version: deleted ? stored - DELETION_STEP : stored,
+    contact,
+    generation: Number(value.g?.N ?? 0),
+    openInvoices: Number(value.n?.N ?? 0),
+    attributes: {},
+    tags: [...(value.tg?.SS ?? [])].sort(),
   };
-  if (deleted) record.deleted = true;
-  if (value.o?.BOOL !== undefined) record.open = value.o.BOOL;
-  if (value.s?.S !== undefined) record.state = value.s.S;
-  if (value.t?.N !== undefined) record.atMs = Number(value.t.N);
-  if (value.a?.S !== undefined) record.agent = value.a.S;
-  if (value.u?.BOOL) record.unresolved = true;
-  if (value.val?.S !== undefined) record.value = value.val.S;
-  return record;
+  if (value.x?.BOOL) contribution.gone = true;
+  const ticket = value.t?.M;
+  if (ticket?.id?.S !== undefined) {
+    contribution.ticket = { id: ticket.id.S, atMs: Number(ticket.at?.N ?? 0) };
+    if (ticket.a?.S !== undefined) contribution.ticket.agent = ticket.a.S;
+    if (ticket.as?.S !== undefined) contribution.ticket.assignee = ticket.as.S;
+    if (ticket.s?.S !== undefined) contribution.ticket.state = ticket.s.S;
+  }
+  for (const [name, held] of Object.entries(value.at?.M ?? {})) {
+    if (held.M?.v?.S !== undefined) {
+      contribution.attributes[name] = { value: held.M.v.S, version: Number(held.M.n?.N ?? 0) };
+    }
+  }
+  return contribution;
 }
 
 /**
@@ -341,6 +360,6 @@ export function toStoredCaller(item: Item, comId: string, key: string): StoredCa
     callerKey: key,
     expiresAt: Number(item[TTL]?.N ?? 0),
     manual: manualFactsOf(item),
-    records: recordsOf(item),
+    contributions: contributionsOf(item).filter((contribution) => !contribution.gone),
   };
 }
