@@ -62,6 +62,13 @@ export interface Config {
   profiles: Profiles;
   /** Answer every call with the profile's fallback at once, without DynamoDB. */
   killSwitch: boolean;
+  /**
+   * Connectors a deployment declares besides the shipped ones: a JSON list, read by the admin
+   * function (`connectors/config.ts`), so the webhook never loads the connectors' code.
+   */
+  connectorDeclarations: string | undefined;
+  /** The Secrets Manager secret (ARN or name) holding the connectors' secrets; undefined locally. */
+  connectorSecretsId: string | undefined;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -179,6 +186,8 @@ export function parseConfig(env: Environment): Config {
     sources: check(() => cidrs(env), sourceAllowlist([])),
     profiles: check(() => profiles(env), new Map()),
     killSwitch: check(() => onOff(env, 'KILL_SWITCH'), false),
+    connectorDeclarations: env.CONNECTORS || undefined,
+    connectorSecretsId: env.CONNECTOR_SECRETS_ID || undefined,
   };
   problems.push(...sharedTokens(config));
   if (problems.length > 0) throw new ConfigError(problems);

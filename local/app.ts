@@ -7,6 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_RETRY_POLICY, createAdminHandler } from '../lambda/admin/routes';
 import { type Config, credentialsFromEnvironment, DEFAULTS, parseConfig } from '../lambda/config';
+import { connectorDeclarations } from '../lambda/connectors/config';
+import type { Connectors } from '../lambda/connectors/endpoint';
+import { ConnectorSecrets } from '../lambda/connectors/secrets';
 import { mintToken, sha256Hex } from '../lambda/http/access';
 import type { LogSink } from '../lambda/http/request-log';
 import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
@@ -16,6 +19,7 @@ import { webhookDynamo, webhookStores } from '../lambda/store/webhook-stores';
 import { createWebhookHandler } from '../lambda/webhook/handler';
 import { cookbookProfiles, DEMO_COMPANY, type DemoCaller, seedDemoCallers } from './demo';
 import { ensureCallerTable, type LocalDynamo, startDynalite, useLocalCredentials } from './dynamo';
+import { ensureLocalSecrets, localSecretLoader } from './secrets';
 import { startLocalUrl } from './server';
 import { claimDataDir, type LocalState, localDataDir, readState, restoreState, writeState } from './state';
 
@@ -68,8 +72,13 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
     const stores = adminStores(adminClient, config, ADMIN_RETRY_POLICY);
     const created = await ensureCallerTable(adminClient, config.tableName);
     const seeded = created ? await seedDemoCallers(stores, Date.now()) : [];
+    ensureLocalSecrets(dataDir, DEMO_COMPANY);
+    const connectors: Connectors = {
+      declarations: connectorDeclarations(config.connectorDeclarations),
+      secrets: new ConnectorSecrets(localSecretLoader(dataDir, env), 0),
+    };
     const { server, url } = await startLocalUrl(
-      handlersOf(config, webhookClient, stores, options.log),
+      handlersOf(config, webhookClient, stores, connectors, options.log),
       options.port,
     );
     const state: LocalState = { url, endpoint, tableName: config.tableName, comId: DEMO_COMPANY, ...tokens };
@@ -119,10 +128,16 @@ function localConfig(
 }
 
 /** Both handlers as their Lambda entries build them. */
-function handlersOf(config: Config, dynamo: WebhookDynamo, stores: AdminStores, log: LogSink | undefined) {
+function handlersOf(
+  config: Config,
+  dynamo: WebhookDynamo,
+  stores: AdminStores,
+  connectors: Connectors,
+  log: LogSink | undefined,
+) {
   const logging = log ? { log } : {};
   return {
     webhook: createWebhookHandler({ config, ...webhookStores(dynamo, config), ...logging }),
-    admin: createAdminHandler({ config, stores, ...logging }),
+    admin: createAdminHandler({ config, stores, connectors, ...logging }),
   };
 }

@@ -2,9 +2,12 @@
  * The Lambda entry of the admin API: its own function, URL and role, so the webhook's
  * role never gains the rights administration needs.
  */
-import { configFromEnvironment } from '../config';
+import { configFromEnvironment, credentialsFromEnvironment } from '../config';
+import { connectorDeclarations } from '../connectors/config';
+import { ConnectorSecrets } from '../connectors/secrets';
 import { adminStores } from '../store/admin-stores';
 import { createDynamoClient } from '../store/client';
+import { SecretsManagerSecret } from '../store/secrets-manager';
 import { ADMIN_RETRY_POLICY, createAdminHandler } from './routes';
 
 const config = configFromEnvironment();
@@ -14,8 +17,21 @@ const client = createDynamoClient({
   endpoint: config.dynamodbEndpoint,
   maxAttempts: 1,
 });
+const secretsId = config.connectorSecretsId;
+// Read on the first delivery, not at start: a cold start of every other route does not pay for it.
+const secret = secretsId
+  ? new SecretsManagerSecret({
+      secretId: secretsId,
+      region: config.region,
+      credentials: credentialsFromEnvironment(),
+    })
+  : undefined;
 
 export const handler = createAdminHandler({
   config,
   stores: adminStores(client, config, ADMIN_RETRY_POLICY),
+  connectors: {
+    declarations: connectorDeclarations(config.connectorDeclarations),
+    secrets: new ConnectorSecrets(secret ? () => secret.read() : async () => '{}'),
+  },
 });

@@ -4,6 +4,7 @@
  */
 
 import type { Config } from '../config';
+import type { Connectors } from '../connectors/endpoint';
 import { callerKeyOfNumber } from '../domain/caller-facts';
 import { ValidationError } from '../domain/errors';
 import { maskCallerKey } from '../domain/numbers';
@@ -17,6 +18,7 @@ export interface AdminContext {
   config: Config;
   /** The stores, every request within this invocation's deadline. */
   stores: AdminStores;
+  connectors?: Connectors;
 }
 
 /** One admin request as a route sees it. */

@@ -8,7 +8,8 @@
  */
 
 import type { Config } from '../config';
-import { authorize, type TokenPlace } from '../http/access';
+import { type Connectors, connectorDelivery, SecretsUnavailable } from '../connectors/endpoint';
+import { authorize, type TokenGrant, type TokenPlace } from '../http/access';
 import type { FunctionUrlHandler, PlainAnswer } from '../http/adapter';
 import { HttpError, methodNotAllowed } from '../http/errors';
 import { functionUrlHandler, type Invocation } from '../http/frame';
@@ -25,16 +26,21 @@ import { type AdminRoute, decodePath, json } from './request';
 export interface AdminDeps {
   config: Config;
   stores: AdminStores;
+  /** The connectors' declarations and secrets; none: `/connectors/…` answers 404. */
+  connectors?: Connectors;
   log?: LogSink;
   now?: () => number;
 }
 
 type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
-/** A path (`{name}` stands for one segment, passed to the route decoded), its token, its route per method. */
+/**
+ * A path (`{name}` stands for one segment, passed to the route decoded), what authenticates a
+ * request (a token, or the source's signature, which the route checks), its route per method.
+ */
 interface PathRoutes {
   path: string;
-  token: 'admin' | 'ingest';
+  token: 'admin' | 'ingest' | 'signature';
   methods: Partial<Record<Method, AdminRoute>>;
 }
 
@@ -50,6 +56,7 @@ export const ROUTES: readonly PathRoutes[] = [
     methods: { GET: getCaller, PUT: putCaller, DELETE: deleteCaller },
   },
   { path: '/callers/{number}/route', token: 'admin', methods: { GET: explainRoute } },
+  { path: '/connectors/{source}', token: 'signature', methods: { POST: connectorDelivery } },
 ];
 
 const MATCHERS = ROUTES.map((routes) => ({
@@ -79,6 +86,9 @@ export const ADMIN_RETRY_POLICY: RetryPolicy = { attempts: 3, attemptTimeoutMs: 
 /** What one admin request may spend on the table, well inside the function's timeout. */
 export const ADMIN_DEADLINE_MS = 5000;
 
+/** What a route authenticated by a signature is granted: no company by token. */
+const NO_GRANT: TokenGrant = { digest: Buffer.alloc(0), companies: new Set() };
+
 /** Builds the Function URL handler of the admin API. */
 export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
   const now = deps.now ?? Date.now;
@@ -94,6 +104,10 @@ export function createAdminHandler(deps: AdminDeps): FunctionUrlHandler {
 /** What a client is told when the table could not do what the request asked. */
 function storeFailureAnswer(error: unknown, entry: RequestLog): PlainAnswer {
   entry.errorName = error instanceof Error ? error.name : typeof error;
+  if (error instanceof SecretsUnavailable) {
+    entry.reason = 'secrets-unavailable';
+    return retryLater(503, 'the connector secrets could not be read; try again', 5);
+  }
   if (error instanceof ContentionError) {
     entry.reason = 'contention';
     return retryLater(409, 'other writers kept changing this caller; try again in a moment', 1);
@@ -125,12 +139,15 @@ async function route(deps: AdminDeps, { request, entry }: Invocation, nowMs: num
   const token = found?.routes.token;
   const place: TokenPlace = token === 'ingest' ? 'query' : 'bearer';
   const grants = token === 'ingest' ? config.ingestTokens : config.adminTokens;
-  const grant = authorize(request, { sources: config.sources, grants, token: place });
+  // A source's webhook comes from the source's own network and opens only what its secret opens.
+  const grant =
+    token === 'signature' ? NO_GRANT : authorize(request, { sources: config.sources, grants, token: place });
   if (!found) throw new HttpError(404, `no such route: use ${ROUTE_LIST}`);
   const handler = found.routes.methods[request.method as Method];
   if (!handler) throw methodNotAllowed(request.method, Object.keys(found.routes.methods));
   const params = (found.pattern.exec(path) ?? []).slice(1).map((segment) => decodePath(segment, 'path'));
   // The deadline starts with the work: every store request of the route within it.
   const stores = storesWithin(deps.stores, AbortSignal.timeout(ADMIN_DEADLINE_MS));
-  return handler({ config, stores }, { request, entry, nowMs, grant, params });
+  const context = { config, stores, ...(deps.connectors ? { connectors: deps.connectors } : {}) };
+  return handler(context, { request, entry, nowMs, grant, params });
 }

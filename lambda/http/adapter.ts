@@ -17,8 +17,11 @@ export type FunctionUrlHandler = (
   context?: Context,
 ) => Promise<FunctionUrlResult>;
 
-/** Largest body any route reads; the platform's is about 500 bytes. */
-export const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * Largest body any route reads (a connector's delivery: an invoice with its contact and lines);
+ * the platform's is about 500 bytes, and each route reads at most its own limit (`body.ts`).
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 /** An HTTP request as the webhook and admin code see it. */
 export interface PlainRequest {
@@ -28,6 +31,8 @@ export interface PlainRequest {
   headers: Record<string, string | undefined>;
   /** Query parameters; the first value of a repeated name. */
   query: Record<string, string | undefined>;
+  /** The query string as it arrived (a signature may be over it), without `?`. */
+  rawQuery: string;
   /** Body bytes after base64 decoding, or undefined. Over `MAX_BODY_BYTES`: empty, see `bodyLength`. */
   body: Uint8Array | undefined;
   /** The body's length in bytes as it arrived, before any cut. */
@@ -70,6 +75,7 @@ export function toPlainRequest(event: LambdaFunctionURLEvent): PlainRequest {
     path: http?.path ?? event.rawPath ?? '/',
     headers,
     query,
+    rawQuery: event.rawQueryString ?? '',
     body,
     bodyLength,
     sourceIp: http?.sourceIp ?? '',

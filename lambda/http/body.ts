@@ -19,15 +19,24 @@ export function isJsonType(type: string): boolean {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The largest body the webhook and the admin API read; a connector's delivery may be larger (`MAX_BODY_BYTES`). */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
 /**
- * The body as text, within the size limit.
- * @throws HttpError 413 over `MAX_BODY_BYTES`, 400 when it is not UTF-8.
+ * The body as text, within a size limit.
+ * @throws HttpError 413 over `limitBytes`, 400 when it is not UTF-8.
  */
-export function bodyText(request: Pick<PlainRequest, 'body' | 'bodyLength'>): string {
+export function bodyText(
+  request: Pick<PlainRequest, 'body' | 'bodyLength'>,
+  limitBytes = BODY_LIMIT_BYTES,
+): string {
   const bytes = request.body ?? new Uint8Array();
   const size = Math.max(bytes.byteLength, request.bodyLength);
-  if (size > MAX_BODY_BYTES) {
-    throw new HttpError(413, `body is ${size} bytes; at most ${MAX_BODY_BYTES} are accepted`);
+  if (size > Math.min(limitBytes, MAX_BODY_BYTES)) {
+    throw new HttpError(
+      413,
+      `body is ${size} bytes; at most ${Math.min(limitBytes, MAX_BODY_BYTES)} are accepted`,
+    );
   }
   try {
     return utf8.decode(bytes);

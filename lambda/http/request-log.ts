@@ -29,6 +29,10 @@ export interface RequestLog {
   /** Why the roster was unknown for this call (every agent then counted as available). */
   rosterFailure?: StoreFailure;
   requestId?: string;
+  /** A connector's delivery: the source, its event's kind (or how many it held), what became of it. */
+  connector?: string;
+  event?: string;
+  outcome?: string;
 }
 
 /** Where log lines go: Lambda's JSON log format wants one object per console call. */

@@ -2,15 +2,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableOptions } from './call-recorder';
 import { CallerStore } from './caller-store';
+import { ContactStore } from './contact-store';
 import { DirectoryStore } from './directory-store';
 import { type RetryPolicy, tableRequests } from './requests';
 import { RosterStore } from './roster-store';
 
-/** The callers and the rosters of one table. */
+/** The callers, rosters, directories and connector contacts of one table. */
 export interface AdminStores {
   callers: CallerStore;
   roster: RosterStore;
   directory: DirectoryStore;
+  contacts: ContactStore;
 }
 
 /** The stores; their client should make one attempt per request, since `policy` retries. */
@@ -20,6 +22,7 @@ export function adminStores(client: DynamoDBClient, table: TableOptions, policy:
     callers: new CallerStore(client, table, requests),
     roster: new RosterStore(client, table, requests),
     directory: new DirectoryStore(client, table, requests),
+    contacts: new ContactStore(client, table, requests),
   };
 }
 
@@ -29,5 +32,6 @@ export function storesWithin(stores: AdminStores, deadline: AbortSignal): AdminS
     callers: stores.callers.within(deadline),
     roster: stores.roster.within(deadline),
     directory: stores.directory.within(deadline),
+    contacts: stores.contacts.within(deadline),
   };
 }

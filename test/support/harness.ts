@@ -5,6 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { ADMIN_RETRY_POLICY, createAdminHandler } from '../../lambda/admin/routes';
 import { type Config, credentialsFromEnvironment, DEFAULTS, parseConfig } from '../../lambda/config';
+import { connectorDeclarations } from '../../lambda/connectors/config';
+import type { Connectors } from '../../lambda/connectors/endpoint';
+import { ConnectorSecrets } from '../../lambda/connectors/secrets';
 import type { CallerFacts } from '../../lambda/domain/caller-facts';
 import { sha256Hex } from '../../lambda/http/access';
 import type { FunctionUrlResult } from '../../lambda/http/adapter';
@@ -100,18 +103,40 @@ export async function webhookUnderTest(
   return { config, client, calls, stores, tools, putFacts, logs, handler, call, destroy };
 }
 
+/** The secrets the tests' connectors check deliveries with: the demo company's, per shipped connector. */
+export const CONNECTOR_SECRETS = {
+  moneybird: 'test-moneybird-secret-0123456789',
+  zendesk: 'test-zendesk-secret-0123456789',
+};
+
+/** The shipped connectors, their secrets those of `CONNECTOR_SECRETS` (or `load`'s document). */
+export function testConnectors(load?: () => Promise<string>): Connectors {
+  const document = {
+    [DEMO_COMPANY]: Object.fromEntries(
+      Object.entries(CONNECTOR_SECRETS).map(([source, secret]) => [source, { secrets: [secret] }]),
+    ),
+  };
+  return {
+    declarations: connectorDeclarations(undefined),
+    secrets: new ConnectorSecrets(load ?? (async () => JSON.stringify(document)), 0),
+  };
+}
+
 /** An admin API handler wired like its Lambda entry, beside a webhook on the same table. */
 export async function adminUnderTest(
   endpoint: string,
   env: Record<string, string> = {},
-  options: { createTable?: boolean } = {},
+  options: { createTable?: boolean; connectors?: Connectors; now?: () => number } = {},
 ) {
-  const webhook = await webhookUnderTest(endpoint, { env, ...options });
+  const { connectors = testConnectors(), now, ...tableOptions } = options;
+  const webhook = await webhookUnderTest(endpoint, { env, ...tableOptions });
   const logs: RequestLog[] = [];
   const handler = createAdminHandler({
     config: webhook.config,
     stores: webhook.stores,
+    connectors,
     log: (entry) => logs.push(entry),
+    ...(now ? { now } : {}),
   });
   const call = async (
     method: string,

@@ -23,6 +23,7 @@ const request = (parts: Partial<PlainRequest>): PlainRequest => ({
   query: {},
   body: undefined,
   bodyLength: 0,
+  rawQuery: '',
   sourceIp: '203.0.113.7',
   receivedAtMs: undefined,
   requestId: undefined,

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../lambda/domain/errors';
-import { MAX_BODY_BYTES } from '../../../lambda/http/adapter';
+import { BODY_LIMIT_BYTES } from '../../../lambda/http/body';
 import { HttpError } from '../../../lambda/http/errors';
 import { parseWebhook, repairMissingCommas, type WebhookRequest } from '../../../lambda/webhook/parse';
 import { fixture } from '../../support/paths';
@@ -83,15 +83,15 @@ describe('parseWebhook refuses', () => {
     ['a blank body', post('  \n', 'application/json'), 400, 'body is empty'],
     [
       'a body over the limit',
-      post(`{"caller_number":"${'1'.repeat(MAX_BODY_BYTES)}"}`, 'application/json'),
+      post(`{"caller_number":"${'1'.repeat(BODY_LIMIT_BYTES)}"}`, 'application/json'),
       413,
-      `at most ${MAX_BODY_BYTES}`,
+      `at most ${BODY_LIMIT_BYTES}`,
     ],
     [
       'a body declared larger than the limit',
-      { ...post('{}', 'application/json'), bodyLength: MAX_BODY_BYTES + 1 },
+      { ...post('{}', 'application/json'), bodyLength: BODY_LIMIT_BYTES + 1 },
       413,
-      `body is ${MAX_BODY_BYTES + 1} bytes`,
+      `body is ${BODY_LIMIT_BYTES + 1} bytes`,
     ],
     ['XML', post('<call/>', 'application/xml'), 415, 'content-type application/xml is not supported'],
     [
