@@ -5,10 +5,12 @@
  * A new condition is one entry here and its rows in test/unit/domain/conditions.test.ts;
  * profiles and `decide` read the table and need no change.
  */
+
 import { availabilityOf, type Roster } from './availability';
 import { excerpt, ProfileConfigError } from './errors';
 import type { CallerRecord } from './facts';
 import type { CallerKind } from './numbers';
+import { MAX_INVOICE_THRESHOLD } from './records';
 import { ATTRIBUTE_NAME, isAttribute, placeholders, TAG } from './tokens';
 
 /** What a condition is tested on: who calls, and what we knew of them before this call. */
@@ -64,7 +66,8 @@ export const CONDITIONS = {
     holds: (known, { record }) => known === (record !== undefined),
   }),
   openInvoicesAtLeast: onCaller({
-    parse: count,
+    // A contact holds more open invoices than this (records.ts), so a bound never changes an answer.
+    parse: (value, where) => atMost(count(value, where), MAX_INVOICE_THRESHOLD, where),
     holds: (least, { record }) => (record?.openInvoices ?? 0) >= least,
   }),
   hasTicketAgent: onCaller({
@@ -217,6 +220,11 @@ function count(value: unknown, where: string): number {
       `${where} must be a whole number of at least 1, got ${excerpt(String(JSON.stringify(value)))}`,
     );
   }
+  return value;
+}
+
+function atMost(value: number, max: number, where: string): number {
+  if (value > max) throw new ProfileConfigError(`${where} must be at most ${max}, got ${value}`);
   return value;
 }
 

@@ -59,6 +59,11 @@ describe('parseProfiles', () => {
       withRules({ name: 'r1', when: { openInvoicesAtLeast: 0 }, answer: 'x' }, rest),
       'openInvoicesAtLeast must be a whole number of at least 1',
     ],
+    [
+      'an invoice count above what a contact is sure to hold',
+      withRules({ name: 'r1', when: { openInvoicesAtLeast: 101 }, answer: 'x' }, rest),
+      'rule 1 ("r1"): openInvoicesAtLeast must be at most 100, got 101',
+    ],
     ['a bad kind', withRules({ name: 'r1', when: { kind: 'anonymous' }, answer: 'x' }, rest), 'kind must be'],
     ['a rule without a name', withRules({ answer: 'x' }, rest), 'profile "default", rule 1: name must be'],
     [
