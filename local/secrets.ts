@@ -21,7 +21,10 @@ export function ensureLocalSecrets(dataDir: string, comId: string): void {
   if (existsSync(file)) return;
   const document: SecretDocument = {
     [comId]: Object.fromEntries(
-      BUILTIN_CONNECTORS.map((connector) => [connector.name, { secrets: [mintToken().token] }]),
+      BUILTIN_CONNECTORS.map((connector) => [
+        connector.name,
+        { secrets: [mintToken().token], generated: true },
+      ]),
     ),
   };
   writeLocalSecrets(dataDir, secretDocumentText(document));

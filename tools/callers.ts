@@ -7,6 +7,7 @@ import { DEFAULTS } from '../lambda/config';
 import { worstCaseMs } from '../lambda/store/requests';
 import { registerAgentCommands } from './callers/agent-commands';
 import { registerCallerCommands } from './callers/caller-commands';
+import { registerConnectorCommands } from './callers/connector-commands';
 import { registerExplainCommand } from './callers/explain-command';
 import { registerLearnCommands } from './callers/learn-commands';
 import { CliError, program, runTool, wholeNumber } from './cli';
@@ -26,6 +27,8 @@ export async function main(argv: string[]): Promise<void> {
       'npm run callers -- learn-cdr cdr-november.csv',
       'npm run callers -- agent 1005 --unavailable --until 2026-12-24',
       'npm run callers -- explain 0612345678',
+      'pbpaste | npm run callers -- secret moneybird',
+      'MONEYBIRD_API_TOKEN=… npm run callers -- sync moneybird --administration 116015326147118082',
       'npm run callers -- get 0612345678 --table CallvoipWebhook-CallersXXXX --com-id 42f30becd4ea93edd284e059427b5ee0',
     ],
   })
@@ -49,6 +52,7 @@ export async function main(argv: string[]): Promise<void> {
   registerLearnCommands(cli);
   registerAgentCommands(cli);
   registerExplainCommand(cli);
+  registerConnectorCommands(cli);
   try {
     await cli.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -15,10 +15,12 @@ import { decide } from '../domain/decide';
 import { FACT_NAMES, shownFact } from '../domain/facts';
 import { kindOfKey } from '../domain/numbers';
 import { profileNamed } from '../domain/profiles';
+import { MANUAL_SOURCE } from '../domain/records';
 import { isoTime } from '../domain/times';
 import { insertedValue, placeholders } from '../domain/tokens';
 import { readJsonObject } from '../http/body';
 import { callerWriteOf } from '../store/caller-store';
+import type { HeldContact } from '../store/contact-store';
 import type { StoredCaller } from '../store/items';
 import { type AdminRoute, callerKeyLogged, companyOf, json } from './request';
 
@@ -63,6 +65,11 @@ export const explainRoute: AdminRoute = async (context, admin) => {
     context.stores.callers.getCaller(comId, key, admin.nowMs),
     context.stores.roster.getRoster(comId),
   ]);
+  const contacts = await Promise.all(
+    (caller?.contributions ?? []).map((contribution) =>
+      context.stores.contacts.getContact(comId, contribution.source, contribution.contact, admin.nowMs),
+    ),
+  );
   const decision = decide(profile, { kind: kindOfKey(key), record: caller, nowMs: admin.nowMs, roster });
   admin.entry.reason = 'route';
   return json(200, {
@@ -74,6 +81,12 @@ export const explainRoute: AdminRoute = async (context, admin) => {
     skipped: decision.skipped ?? [],
     known: caller !== undefined,
     facts: caller ? callerView(caller) : undefined,
+    sources: caller
+      ? sourcesOf(
+          caller,
+          contacts.filter((contact) => contact !== undefined),
+        )
+      : undefined,
     agents: agentsOf(
       caller,
       roster,
@@ -108,6 +121,90 @@ export function callerView(caller: StoredCaller): Record<string, unknown> {
     calls: caller.calls,
     lastCallAt: isoTime(caller.lastCallAt),
     expiresAt: isoTime(caller.expiresAt * 1000),
+  };
+}
+
+/**
+ * Where each fact came from: what was written by hand, and for each contact of a connector
+ * the entities that make it up (the open invoices, the ticket that gives the agent, or why it
+ * gives none), each with its time.
+ */
+function sourcesOf(caller: StoredCaller, contacts: readonly HeldContact[]) {
+  const { manual } = caller;
+  const openInvoices = [
+    ...(manual.openInvoices === undefined ? [] : [{ source: MANUAL_SOURCE, count: manual.openInvoices }]),
+    ...contacts.flatMap((contact) => {
+      const invoices = contact.records.filter(
+        (record) => record.kind === 'invoice' && record.open && !record.deleted,
+      );
+      if (invoices.length === 0) return [];
+      const entities = invoices.map((invoice) => ({
+        id: invoice.key,
+        state: invoice.state,
+        updatedAt: isoTime(invoice.atMs ?? invoice.storedAtMs),
+      }));
+      return [
+        { source: contact.source, contact: contact.contact, count: invoices.length, invoices: entities },
+      ];
+    }),
+  ];
+  const tickets = caller.contributions.flatMap(({ source, contact, ticket }) =>
+    ticket ? [{ source, contact, ...ticket }] : [],
+  );
+  const newest = tickets.reduce<(typeof tickets)[number] | undefined>(
+    (held, ticket) => (held && held.atMs >= ticket.atMs ? held : ticket),
+    undefined,
+  );
+  const manualTicket =
+    manual.ticketAgent === undefined
+      ? undefined
+      : { source: MANUAL_SOURCE, agent: manual.ticketAgent, updatedAt: isoTime(manual.ticketAgentAt) };
+  const ticketAgent =
+    manualTicket && (newest === undefined || (manual.ticketAgentAt ?? 0) >= newest.atMs)
+      ? manualTicket
+      : newest && {
+          source: newest.source,
+          contact: newest.contact,
+          ticket: newest.id,
+          state: newest.state,
+          updatedAt: isoTime(newest.atMs),
+          agent: newest.agent ?? null,
+          ...(newest.agent === undefined
+            ? {
+                why: newest.assignee
+                  ? `its assignee ${newest.assignee} is no agent's alias: add it with PUT /agents/{agent}`
+                  : 'it is assigned to nobody',
+              }
+            : {}),
+        };
+  const fromContacts = caller.contributions.filter(
+    (contribution) => Object.keys(contribution.attributes).length > 0 || contribution.tags.length > 0,
+  );
+  return {
+    openInvoices,
+    ticketAgent: ticketAgent ?? null,
+    attributes: [
+      ...(manual.attributes ? [{ source: MANUAL_SOURCE, values: manual.attributes }] : []),
+      ...fromContacts.flatMap(({ source, contact, attributes }) =>
+        Object.keys(attributes).length === 0
+          ? []
+          : [
+              {
+                source,
+                contact,
+                values: Object.fromEntries(
+                  Object.entries(attributes).map(([name, held]) => [name, held.value]),
+                ),
+              },
+            ],
+      ),
+    ],
+    tags: [
+      ...(manual.tags ? [{ source: MANUAL_SOURCE, tags: manual.tags }] : []),
+      ...fromContacts.flatMap(({ source, contact, tags }) =>
+        tags.length === 0 ? [] : [{ source, contact, tags }],
+      ),
+    ],
   };
 }
 

@@ -14,6 +14,8 @@ export interface ConnectorSecret {
   secrets: string[];
   /** Moneybird: the `webhook_token` of a webhook made before Moneybird signed deliveries. */
   token?: string;
+  /** Minted by `npm start` for trying the product out: replaced, not kept beside, by the first secret set. */
+  generated?: boolean;
 }
 
 /** Company id → source → its secret. */
@@ -65,7 +67,14 @@ export function parseSecretDocument(text: string): SecretDocument {
       if (token !== undefined && (typeof token !== 'string' || !SECRET.test(token))) {
         throw new SecretStoreError(`${where}: token must be a text of 8-512 printable characters`);
       }
-      (document[comId] as Record<string, ConnectorSecret>)[source] = { secrets, ...(token ? { token } : {}) };
+      if (fields.generated !== undefined && typeof fields.generated !== 'boolean') {
+        throw new SecretStoreError(`${where}: generated must be true or false`);
+      }
+      (document[comId] as Record<string, ConnectorSecret>)[source] = {
+        secrets,
+        ...(token ? { token } : {}),
+        ...(fields.generated ? { generated: true } : {}),
+      };
     }
   }
   return document;
@@ -78,7 +87,8 @@ export function secretDocumentText(document: SecretDocument): string {
 
 /**
  * Sets a source's secret for a company: the given one first, the one it replaces kept as the
- * second unless `dropPrevious`, so deliveries signed with either pass while the source switches.
+ * second unless `dropPrevious` (or it was only generated), so deliveries signed with either
+ * pass while the source switches.
  */
 export function withSecret(
   document: SecretDocument,
@@ -87,10 +97,11 @@ export function withSecret(
   change: { secret?: string; token?: string; dropPrevious?: boolean },
 ): SecretDocument {
   const held = document[comId]?.[source] ?? { secrets: [] };
+  const kept = held.generated ? [] : held.secrets;
   const secrets =
     change.secret === undefined
       ? held.secrets
-      : [change.secret, ...held.secrets.filter((secret) => secret !== change.secret)];
+      : [change.secret, ...kept.filter((secret) => secret !== change.secret)];
   const next: ConnectorSecret = {
     secrets: change.dropPrevious ? secrets.slice(0, 1) : secrets.slice(0, MAX_SECRETS),
   };

@@ -13,6 +13,9 @@
  */
 import type { HandWrittenFacts } from './facts';
 
+/** The source name of what was written by hand (the admin API, the CLI, an import). */
+export const MANUAL_SOURCE = 'manual';
+
 /** What a record is of. */
 export type RecordKind = 'invoice' | 'ticket' | 'attribute' | 'tag';
 

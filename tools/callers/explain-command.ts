@@ -25,7 +25,29 @@ interface Explanation {
   skipped: { rule: string; because: string }[];
   known: boolean;
   facts?: Record<string, unknown>;
+  sources?: Sources;
   agents: { agent: string; available: boolean; until?: string }[];
+}
+
+/** Where the facts came from (the admin API's `sources`). */
+interface Sources {
+  openInvoices: {
+    source: string;
+    contact?: string;
+    count: number;
+    invoices?: { id: string; state?: string; updatedAt?: string }[];
+  }[];
+  ticketAgent: {
+    source: string;
+    contact?: string;
+    ticket?: string;
+    state?: string;
+    updatedAt?: string;
+    agent: string | null;
+    why?: string;
+  } | null;
+  attributes: { source: string; contact?: string; values: Record<string, string> }[];
+  tags: { source: string; contact?: string; tags: string[] }[];
 }
 
 /** Adds `explain` to `cli`. */
@@ -72,10 +94,36 @@ function describe(explanation: Explanation): string {
     `  rule: ${explanation.rule ?? '-'}`,
     ...explanation.skipped.map((skip) => `  skipped ${skip.rule}: ${skip.because}`),
     `  facts: ${explanation.known ? JSON.stringify(explanation.facts) : 'none (an unknown caller)'}`,
+    ...(explanation.sources ? sourceLines(explanation.sources) : []),
     ...explanation.agents.map(
       (agent) =>
         `  agent ${agent.agent}: ${agent.available ? 'available' : `unavailable${agent.until ? ` until ${agent.until}` : ''}`}`,
     ),
   ];
   return lines.join('\n');
+}
+
+/** One line per source of a fact: `openInvoices from moneybird contact 42: 2 (invoice 9001 late since …)`. */
+function sourceLines(sources: Sources): string[] {
+  const from = (source: string, contact?: string) => (contact ? `${source} contact ${contact}` : source);
+  const lines = sources.openInvoices.map((entry) => {
+    const invoices = (entry.invoices ?? []).map((invoice) =>
+      `invoice ${invoice.id} ${invoice.state ?? ''} ${invoice.updatedAt ?? ''}`.trim(),
+    );
+    return `  openInvoices from ${from(entry.source, entry.contact)}: ${entry.count}${invoices.length ? ` (${invoices.join('; ')})` : ''}`;
+  });
+  const ticket = sources.ticketAgent;
+  if (ticket) {
+    const which = ticket.ticket
+      ? ` ticket ${ticket.ticket} (${ticket.state ?? '?'}, ${ticket.updatedAt ?? '?'})`
+      : '';
+    lines.push(
+      `  ticketAgent from ${from(ticket.source, ticket.contact)}${which}: ${ticket.agent ?? `none, ${ticket.why ?? ''}`}`,
+    );
+  }
+  for (const entry of sources.attributes)
+    lines.push(`  attributes from ${from(entry.source, entry.contact)}: ${JSON.stringify(entry.values)}`);
+  for (const entry of sources.tags)
+    lines.push(`  tags from ${from(entry.source, entry.contact)}: ${entry.tags.join(', ')}`);
+  return lines;
 }

@@ -78,6 +78,21 @@ describe('a connector delivery', () => {
       ]);
       expect(await answerOf('0201234567')).toBe('finance');
       expect(await answerOf('+31612345678')).toBe('finance');
+      await api.admin('PUT', '/callers/0201234567', { body: { openInvoices: 1 } });
+      const explained = bodyOf(await api.admin('GET', '/callers/0201234567/route'));
+      expect([explained.facts.openInvoices, explained.sources.openInvoices]).toEqual([
+        2,
+        [
+          { source: 'manual', count: 1 },
+          {
+            source: 'moneybird',
+            contact: contact.id,
+            count: 1,
+            invoices: [{ id: '9001', state: 'late', updatedAt: new Date(t0 + 1000).toISOString() }],
+          },
+        ],
+      ]);
+      await api.admin('PUT', '/callers/0201234567', { body: { openInvoices: null } });
       await moneybird(invoiceEvent(moneybirdInvoice('9001', contact, 'paid', t0 + 2000)));
       expect(await answerOf('0201234567')).toBe('default');
       expect(await answerOf('0612345678')).toBe('default');
@@ -194,6 +209,19 @@ describe('a connector delivery', () => {
         reason: 'assignee-not-in-directory',
       });
       expect(await answerOf('0201234567')).toBe('default');
+      const explained = bodyOf(await api.admin('GET', '/callers/0201234567/route'));
+      expect([explained.rule, explained.sources.ticketAgent]).toEqual([
+        'otherwise',
+        {
+          source: 'zendesk',
+          contact: '8447388090494',
+          ticket: '5158',
+          state: 'open',
+          updatedAt: new Date(Math.floor(ticket.updatedAtMs / 1000) * 1000).toISOString(),
+          agent: null,
+          why: "its assignee anna@acme.nl is no agent's alias: add it with PUT /agents/{agent}",
+        },
+      ]);
       await api.admin('PUT', '/agents/1004', { body: { aliases: ['zendesk:8447388090496'] } });
       await zendesk(triggerBody(ticket), t0 + 1000);
       expect(await answerOf('0201234567')).toBe('1004');
