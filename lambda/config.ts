@@ -69,6 +69,8 @@ export interface Config {
   connectorDeclarations: string | undefined;
   /** The Secrets Manager secret (ARN or name) holding the connectors' secrets; undefined locally. */
   connectorSecretsId: string | undefined;
+  /** A Secrets Manager endpoint other than AWS's (a stand-in in the tests); undefined in AWS. */
+  secretsManagerEndpoint: string | undefined;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -159,7 +161,7 @@ export function parseConfig(env: Environment): Config {
   const config: Config = {
     tableName,
     region: env.AWS_REGION || DEFAULTS.region,
-    dynamodbEndpoint: check(() => endpoint(env), undefined),
+    dynamodbEndpoint: check(() => endpoint(env, 'AWS_ENDPOINT_URL_DYNAMODB'), undefined),
     belplanTimeoutMs,
     safetyMarginMs: check(
       () =>
@@ -188,6 +190,7 @@ export function parseConfig(env: Environment): Config {
     killSwitch: check(() => onOff(env, 'KILL_SWITCH'), false),
     connectorDeclarations: env.CONNECTORS || undefined,
     connectorSecretsId: env.CONNECTOR_SECRETS_ID || undefined,
+    secretsManagerEndpoint: check(() => endpoint(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'), undefined),
   };
   problems.push(...sharedTokens(config));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -266,11 +269,11 @@ function integer(env: Environment, key: string, fallback: number, min: number, m
   return value;
 }
 
-function endpoint(env: Environment): string | undefined {
-  const value = env.AWS_ENDPOINT_URL_DYNAMODB;
+function endpoint(env: Environment, key: string): string | undefined {
+  const value = env[key];
   if (!value) return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(value)) {
-    throw new KeyProblem('AWS_ENDPOINT_URL_DYNAMODB', `must be an http(s) URL, got "${excerpt(value)}"`);
+    throw new KeyProblem(key, `must be an http(s) URL, got "${excerpt(value)}"`);
   }
   return value;
 }

@@ -8,6 +8,7 @@ import type { RequestLog } from '../lambda/http/request-log';
 import { type RunningLocal, startLocal } from './app';
 import type { DemoCaller } from './demo';
 import { oldNodeNote } from './node-support';
+import { localSecretsFile } from './secrets';
 
 /** How often a running `npm start` checks that the npm process that started it is still there. */
 const PARENT_CHECK_MS = 1000;
@@ -52,6 +53,7 @@ callvoip-webhook runs locally (DynamoDB: ${where})
   Webhook URL (paste form):  ${webhookUrl}
   Admin API:                 ${local.url}callers/{number}?com_id=${local.comId}   (Authorization: Bearer ${local.adminToken})
   AI Notulist webhook URL:   ${local.url}notulist?token=${local.ingestToken}&com_id=${local.comId}
+  Connector webhooks:        ${local.url}connectors/moneybird?com_id=${local.comId}   (and /connectors/zendesk; their secrets: ${localSecretsFile(local.dataDir)})
   Belplan timeout:           ${local.config.belplanTimeoutMs} ms, safety margin ${local.config.safetyMarginMs} ms
 
 Play the platform:

@@ -23,6 +23,7 @@ const secret = secretsId
   ? new SecretsManagerSecret({
       secretId: secretsId,
       region: config.region,
+      endpoint: config.secretsManagerEndpoint,
       credentials: credentialsFromEnvironment(),
     })
   : undefined;

@@ -19,16 +19,24 @@ import { callBody, type EventInput, functionUrlEvent } from '../../../local/even
 import { type FaultyDynamo, startFaultyDynamo } from '../../../local/fault-dynamo';
 import { lambdaNode } from '../../../local/lambda-node';
 import { lambdaRuntimeClient, type RicProcess, startUnderRic } from '../../../local/ric';
+import {
+  invoiceEvent,
+  moneybirdContact,
+  moneybirdDelivery,
+  moneybirdInvoice,
+} from '../../../local/standins/moneybird';
 import { type StackFilter, stackFilters } from '../../support/cdk-app';
 import { matchesFilter, metricDatum } from '../../support/filter-pattern';
 import {
   ADMIN_TOKEN,
+  CONNECTOR_SECRETS,
   INGEST_TOKEN,
   NEXT_WEBHOOK_TOKEN,
   WEBHOOK_TOKEN,
   webhookUnderTest,
 } from '../../support/harness';
 import { whereRuntimeClientRuns } from '../../support/runtime-client';
+import { type SecretsManagerStandIn, startSecretsManager } from '../../support/secrets-manager-standin';
 
 /** The first install of the runtime interface client builds a native addon: minutes. */
 const INSTALL_TIMEOUT_MS = 600_000;
@@ -216,22 +224,60 @@ whereRuntimeClientRuns('the runtime-client contract tests')(
       let handler: FunctionUrlHandler;
       let destroy: () => void;
 
+      let secrets: SecretsManagerStandIn;
+
       beforeAll(async () => {
         const webhook = await webhookUnderTest(dynamo.endpoint);
         destroy = webhook.destroy;
         handler = createAdminHandler({ config: webhook.config, stores: webhook.stores, log: () => {} });
         const tableName = `${webhook.config.tableName}-ric`;
         await ensureCallerTable(webhook.client, tableName);
+        secrets = await startSecretsManager(
+          'arn:aws:secretsmanager:eu-west-1:123456789012:secret:connectors',
+          JSON.stringify({ [DEMO_COMPANY]: { moneybird: { secrets: [CONNECTOR_SECRETS.moneybird] } } }),
+        );
         ric = await startUnderRic({
           bundleDir: path.join(folder, 'admin'),
-          env: functionEnv(tableName, dynamo.endpoint),
+          env: functionEnv(tableName, dynamo.endpoint, {
+            CONNECTOR_SECRETS_ID: secrets.secretId,
+            AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+          }),
           functionName: 'admin',
         });
       });
 
       afterAll(async () => {
         await ric?.stop();
+        await secrets?.close();
         destroy?.();
+      });
+
+      it('applies a Moneybird delivery checked with the secret it reads from Secrets Manager once', async () => {
+        const contact = moneybirdContact('42', ['020 1234567'], Date.now() - 10_000);
+        const post = (state: string, atMs: number) => {
+          const delivery = moneybirdDelivery(invoiceEvent(moneybirdInvoice('9001', contact, state, atMs)), [
+            CONNECTOR_SECRETS.moneybird,
+          ]);
+          return ric.invoke(
+            functionUrlEvent({
+              method: 'POST',
+              path: '/connectors/moneybird',
+              query: { com_id: DEMO_COMPANY },
+              headers: delivery.headers,
+              body: delivery.body,
+            }),
+          );
+        };
+        const bodyOf = (invocation: Awaited<ReturnType<typeof post>>) =>
+          JSON.parse(String((invocation.result as { body?: string } | undefined)?.body));
+        const answerNow = async () =>
+          bodyOf(await ric.invoke(adminEvent('GET', '/callers/0201234567/route'))).answer;
+        const first = await post('late', Date.now() - 5000);
+        expect(bodyOf(first).outcome).toBe('accepted');
+        expect(await answerNow()).toBe('finance');
+        expect(bodyOf(await post('paid', Date.now() - 4000)).outcome).toBe('accepted');
+        expect(await answerNow()).toBe('default');
+        expect(secrets.reads()).toBe(1);
       });
 
       const adminEvent = (method: string, routePath: string, token = ADMIN_TOKEN) =>
