@@ -4,12 +4,15 @@
  * the bad value. The function's own settings are validated by the function's own
  * `parseConfig`, so synth refuses exactly what the function would refuse at start-up.
  */
+
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROJECT_ROOT } from '../bundle/options';
 import { type Config, ConfigError, describeProblem, ProblemCollector, parseConfig } from '../lambda/config';
+import { connectorDeclarations } from '../lambda/connectors/config';
+import { ConnectorConfigError } from '../lambda/connectors/declaration';
 import { JsonError, readJson } from '../lambda/domain/json';
 
 /** A context value that cannot be used; the message names the key, the value and what would be right. */
@@ -74,6 +77,8 @@ export const ADMIN_SETTINGS = {
   adminAllowedSourceCidrs: 'ALLOWED_SOURCE_CIDRS',
   // The admin API explains routes with the webhook's own profiles.
   profiles: 'PROFILES',
+  /** Connectors declared besides the shipped ones (docs/connectors.md): a list, validated here. */
+  connectors: 'CONNECTORS',
 } as const;
 
 /** The infrastructure knobs and their defaults. */
@@ -156,6 +161,7 @@ function functionSettings(context: Context, collector: ProblemCollector<string>)
   const adminEnvironment = collector.check(() => environmentOf(context, ADMIN_SETTINGS), {});
   const webhook = collector.check(() => functionConfig(webhookEnvironment, WEBHOOK_SETTINGS), undefined);
   collector.check(() => functionConfig(adminEnvironment, ADMIN_SETTINGS), undefined);
+  collector.check(() => connectorsOf(adminEnvironment), undefined);
   // Apart, each function would accept a token that is also the other's; together they must not.
   const tokens = {
     webhookTokenSha256: 'WEBHOOK_TOKEN_SHA256',
@@ -253,6 +259,10 @@ function tokensText(context: Context, key: string): string | undefined {
 /** Context keys whose value is more than a text. */
 const READERS: Record<string, (context: Context, key: string) => string | undefined> = {
   profiles: (context) => profilesText(context),
+  connectors: (context, key) =>
+    typeof context[key] === 'string' || context[key] === undefined
+      ? text(context, key)
+      : JSON.stringify(context[key]),
   killSwitch: onOff,
   webhookTokenSha256: tokensText,
   adminTokenSha256: tokensText,
@@ -271,6 +281,16 @@ function functionConfig(environment: Record<string, string>, keys: SettingKeys):
     const contextKeyOf = new Map(Object.entries(keys).map(([contextKey, envKey]) => [envKey, contextKey]));
     const nameOf = (key: string) => contextKeyOf.get(key) ?? key;
     throw new SettingsError(error.problems.map((problem) => describeProblem(problem, nameOf)).join('\n- '));
+  }
+}
+
+/** The admin function's connectors, validated as it will read them. */
+function connectorsOf(environment: Record<string, string>): void {
+  try {
+    connectorDeclarations(environment.CONNECTORS);
+  } catch (error) {
+    if (error instanceof ConnectorConfigError) throw new SettingsError(`connectors: ${error.message}`);
+    throw error;
   }
 }
 

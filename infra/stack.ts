@@ -2,9 +2,18 @@
  * Everything one deployment needs: the caller table, the webhook function and its URL, the
  * admin API with its own role, alarms and a dashboard, and the outputs to paste.
  */
-import { CfnOutput, CfnParameter, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CfnParameter,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENTRIES } from '../bundle/options';
 import { CALLER_TABLE } from '../lambda/store/items';
@@ -23,6 +32,8 @@ const ADMIN_MEMORY_MB = 512;
 
 export class CallvoipWebhookStack extends Stack {
   readonly table: Table;
+  /** The connectors' signing secrets, set with `npm run callers -- secret`. */
+  readonly connectorSecrets: Secret;
   readonly webhook: UrlFunction;
   readonly admin: UrlFunction;
   readonly monitoring: Monitoring;
@@ -35,6 +46,7 @@ export class CallvoipWebhookStack extends Stack {
     const { settings } = props;
 
     this.table = callerTable(this, settings.tableKms);
+    this.connectorSecrets = connectorSecrets(this);
 
     this.webhook = new UrlFunction(this, 'Webhook', {
       entry: ENTRIES.webhook,
@@ -53,14 +65,20 @@ export class CallvoipWebhookStack extends Stack {
     this.admin = new UrlFunction(this, 'Admin', {
       entry: ENTRIES.admin,
       description: 'Admin API of the Callvoip webhook: caller facts, who answered, agents, erasure',
-      environment: { ...settings.adminEnvironment, TABLE_NAME: this.table.tableName },
+      environment: {
+        ...settings.adminEnvironment,
+        TABLE_NAME: this.table.tableName,
+        CONNECTOR_SECRETS_ID: this.connectorSecrets.secretArn,
+      },
       memoryMb: ADMIN_MEMORY_MB,
       callerTimeoutMs: ADMIN_CALLER_TIMEOUT_MS,
       reservedConcurrency: settings.adminReservedConcurrency,
       logRetention: settings.logRetentionDays,
       logLevel: settings.logLevel,
     });
-    this.admin.allowItemActions(this.table, ['GetItem', 'UpdateItem', 'DeleteItem']);
+    // PutItem: a connector's contact is written whole, conditioned on the generation it read.
+    this.admin.allowItemActions(this.table, ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem']);
+    this.connectorSecrets.grantRead(this.admin.function);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       webhook: this.webhook,
@@ -104,6 +122,14 @@ export class CallvoipWebhookStack extends Stack {
       value: `${this.admin.url.url}notulist?token=<your ingest token>&com_id=<your com_id>`,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ConnectorSecretsArn', {
+      description: 'For npm run callers -- secret <source> --table … --secret-id',
+      value: this.connectorSecrets.secretArn,
+    });
+    new CfnOutput(this, 'ConnectorUrl', {
+      description: "A source's webhook URL (moneybird, zendesk, …): its own signature authenticates it",
+      value: `${this.admin.url.url}connectors/<source>?com_id=<your com_id>`,
+    });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
     });
@@ -113,6 +139,28 @@ export class CallvoipWebhookStack extends Stack {
       value: this.webhook.function.functionName,
     });
   }
+}
+
+/**
+ * The connectors' secrets: one Secrets Manager secret (about $0.40 a month, $0.05 per 10 000
+ * reads; the admin function reads it once per environment and every 5 minutes after), holding
+ * a JSON document that starts empty. Its values are the sources' own (Moneybird and Zendesk
+ * make them): they are rotated there and set with `npm run callers -- secret`, not by a
+ * rotation Lambda here.
+ */
+function connectorSecrets(scope: Construct): Secret {
+  const secret = new Secret(scope, 'ConnectorSecrets', {
+    description: "Signing secrets of the Callvoip webhook's connectors (npm run callers -- secret)",
+    // An empty document, not a secret: the values are set after the deploy, never in the template.
+    secretStringValue: SecretValue.unsafePlainText('{}'),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      "The secrets are the sources' own signing secrets (Moneybird and Zendesk make them); they are rotated in the source and set here with npm run callers -- secret, which keeps the previous one valid until --drop-previous: a rotation Lambda here could not change them.",
+  });
+  return secret;
 }
 
 /**

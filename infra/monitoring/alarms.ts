@@ -7,6 +7,7 @@ import {
   Alarm,
   ComparisonOperator,
   type IMetric,
+  MathExpression,
   type Metric,
   Stats,
   TreatMissingData,
@@ -16,6 +17,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { ConnectorMetrics } from './connector-metrics';
+
+/** Connector deliveries refused or failed in 5 minutes that raise their alarm: a few, as a source retries each. */
+export const CONNECTOR_ALARM_THRESHOLD = 3;
 
 /** p99 duration above this share of the budget raises the latency alarm. */
 export const LATENCY_ALARM_SHARE = 0.8;
@@ -33,6 +38,8 @@ export interface AlarmsProps {
   refusals: Metric;
   /** Refusals in one period that raise the refusal alarm. */
   refusalAlarmThreshold: number;
+  /** Connector deliveries refused and failed. */
+  connectors: ConnectorMetrics;
   period: Duration;
   /** Alarm and recovery notices go here by e-mail; no topic without one. */
   alarmEmail: string | undefined;
@@ -83,6 +90,17 @@ export class Alarms extends Construct {
         props.refusals,
         props.refusalAlarmThreshold,
         `At least ${props.refusalAlarmThreshold} webhook requests in 5 minutes were refused (401 wrong or missing token, 403 source not allowed). Steady refusals: the token in the belplan's Webhook app does not match, and every call takes its default branch. A burst: someone is flooding the URL and using up its concurrency; see docs/security.md.`,
+      ),
+      this.atLeast(
+        'ConnectorDeliveriesAlarm',
+        new MathExpression({
+          expression: 'FILL(refused, 0) + FILL(failed, 0)',
+          usingMetrics: { refused: props.connectors.refused, failed: props.connectors.failed },
+          period,
+          label: 'connector deliveries refused or failed',
+        }),
+        CONNECTOR_ALARM_THRESHOLD,
+        `At least ${CONNECTOR_ALARM_THRESHOLD} connector deliveries (Moneybird, Zendesk, …) in 5 minutes were refused (401: the secret set with npm run callers -- secret does not match the source's; 403: no secret for the company) or failed (5xx: the table or Secrets Manager did not answer). The source retries for a while and then stops (Pipedrive bans a failing webhook for 30 minutes and deletes it after 3 days): invoices and tickets go stale. See "Connector deliveries" on the dashboard and docs/connectors.md.`,
       ),
       this.atLeast(
         'AdminErrorsAlarm',

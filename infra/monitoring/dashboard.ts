@@ -1,7 +1,8 @@
 /**
  * The webhook's dashboard: latency against the budget, requests and failures, cold starts,
  * fallbacks by cause, answers by rule, refused requests beside throttles, answers by token,
- * cold versus warm latency in the function, alarms.
+ * connector deliveries by source and outcome, those refused or failed, cold versus warm latency
+ * in the function, alarms.
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -17,6 +18,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { ConnectorMetrics } from './connector-metrics';
 import { CAUSES, type LogMetrics } from './log-metrics';
 
 export interface WebhookDashboardProps {
@@ -24,6 +26,7 @@ export interface WebhookDashboardProps {
   webhook: IFunction;
   logGroup: ILogGroup;
   metrics: LogMetrics;
+  connectors: ConnectorMetrics;
   budgetMs: number;
   latencyThresholdMs: number;
   alarms: Alarm[];
@@ -45,6 +48,7 @@ export class WebhookDashboard extends Construct {
     this.dashboard.addWidgets(...this.functionWidgets(props));
     this.dashboard.addWidgets(...this.logMetricWidgets(props));
     this.dashboard.addWidgets(...this.trafficWidgets(props));
+    this.dashboard.addWidgets(...this.connectorWidgets(props));
     this.dashboard.addWidgets(...this.logQueryWidgets(props));
     this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: FULL }));
   }
@@ -120,6 +124,29 @@ export class WebhookDashboard extends Construct {
         title: 'Refused requests (401/403) and throttles (429)',
         left: [metrics.refusals.with({ label: 'refused 401/403' })],
         right: [webhook.metricThrottles({ statistic: Stats.SUM, period, label: 'throttled 429' })],
+        width: HALF,
+      }),
+    ];
+  }
+
+  private connectorWidgets({ connectors, period }: WebhookDashboardProps) {
+    const { namespace, metricName } = connectors.byOutcome.metric();
+    return [
+      new GraphWidget({
+        title: 'Connector deliveries by source and outcome',
+        left: [
+          new MathExpression({
+            expression: `SEARCH('{${namespace},Connector,Outcome} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+            label: '',
+            period,
+          }),
+        ],
+        stacked: true,
+        width: HALF,
+      }),
+      new GraphWidget({
+        title: 'Connector deliveries refused (401/403) and failed (5xx)',
+        left: [connectors.refused.with({ label: 'refused' }), connectors.failed.with({ label: 'failed' })],
         width: HALF,
       }),
     ];

@@ -8,6 +8,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { UrlFunction } from '../url-function';
 import { Alarms } from './alarms';
+import { ConnectorMetrics } from './connector-metrics';
 import { WebhookDashboard } from './dashboard';
 import { LogMetrics } from './log-metrics';
 
@@ -35,6 +36,10 @@ export class Monitoring extends Construct {
     super(scope, id);
     const stackName = Stack.of(this).stackName;
     const metrics = new LogMetrics(this, 'LogMetrics', { logGroup: props.webhook.logGroup, period: PERIOD });
+    const connectors = new ConnectorMetrics(this, 'ConnectorMetrics', {
+      logGroup: props.admin.logGroup,
+      period: PERIOD,
+    });
     const alarms = new Alarms(this, 'Alarms', {
       webhook: props.webhook.function,
       admin: props.admin.function,
@@ -43,6 +48,7 @@ export class Monitoring extends Construct {
       fallbackAlarmThreshold: props.fallbackAlarmThreshold,
       refusals: metrics.refusals,
       refusalAlarmThreshold: props.refusalAlarmThreshold,
+      connectors,
       period: PERIOD,
       alarmEmail: props.alarmEmail,
       stackName,
@@ -54,6 +60,7 @@ export class Monitoring extends Construct {
       webhook: props.webhook.function,
       logGroup: props.webhook.logGroup,
       metrics,
+      connectors,
       budgetMs: props.budgetMs,
       latencyThresholdMs: alarms.latencyThresholdMs,
       alarms: alarms.all,

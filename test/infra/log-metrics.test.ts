@@ -43,3 +43,54 @@ describe("the stack's INIT duration filter on Lambda's report lines", () => {
     expect(matched).toBe(false);
   });
 });
+
+describe("the stack's connector filters on the admin function's lines", () => {
+  const adminLine = (message: Record<string, unknown>) =>
+    JSON.stringify({
+      timestamp: '2026-12-01T10:00:00.000Z',
+      level: 'INFO',
+      requestId: 'r',
+      message: { msg: 'admin', coldStart: false, latencyMs: 9, ...message },
+    });
+  const counts = (metricName: string, line: string) => matchesFilter(stackFilter(metricName).pattern, line);
+
+  it.each([
+    [
+      'a delivery with a wrong signature',
+      { status: 401, reason: 'bad-signature', connector: 'moneybird' },
+      [true, false],
+    ],
+    [
+      'a delivery for a company without a secret',
+      { status: 403, reason: 'no-secret', connector: 'zendesk' },
+      [true, false],
+    ],
+    [
+      'a delivery the table could not take',
+      { status: 503, reason: 'store-error', connector: 'moneybird' },
+      [false, true],
+    ],
+    [
+      'an accepted delivery',
+      { status: 200, reason: 'accepted', outcome: 'accepted', connector: 'moneybird' },
+      [false, false],
+    ],
+    ['an admin request refused, no delivery', { status: 401, reason: 'unauthorized' }, [false, false]],
+  ])('%s: refused %s, failed %s', (_case, message, [refused, failed]) => {
+    const line = adminLine(message);
+    expect([counts('ConnectorRefusedDeliveries', line), counts('ConnectorFailedDeliveries', line)]).toEqual([
+      refused,
+      failed,
+    ]);
+  });
+
+  it('counts every delivery by connector and outcome', () => {
+    const line = adminLine({ status: 200, reason: 'duplicate', outcome: 'duplicate', connector: 'zendesk' });
+    const { pattern, transformation } = stackFilter('ConnectorDeliveries');
+    expect(matchesFilter(pattern, line)).toBe(true);
+    expect(metricDatum(transformation, line)).toEqual({
+      value: 1,
+      dimensions: { Connector: 'zendesk', Outcome: 'duplicate' },
+    });
+  });
+});

@@ -204,6 +204,22 @@ describe('deployment settings', () => {
     );
   });
 
+  it('give the admin function the connectors declared in cdk.json, validated as it reads them', () => {
+    const shop = {
+      name: 'shop',
+      auth: { scheme: 'token' },
+      rules: [{ contact: 'customer.id', phones: 'customer.phone' }],
+    };
+    expect(settingsWith({ connectors: [shop] }).adminEnvironment.CONNECTORS).toBe(JSON.stringify([shop]));
+    expect(settingsWith({ connectors: [shop] }).webhookEnvironment.CONNECTORS).toBeUndefined();
+    expect(
+      refusal({ connectors: [{ ...shop, rules: [{ contact: 'customer.id', phones: 'customer.phone[' }] }] }),
+    ).toContain('connectors: connector "shop", rule 1: phones: "customer.phone[" is no JMESPath expression');
+    expect(refusal({ connectors: [{ ...shop, name: 'zendesk' }] })).toContain(
+      'connectors: CONNECTORS[0]: a connector named "zendesk" exists already',
+    );
+  });
+
   it('catch a mistyped key instead of deploying its default', () => {
     expect(refusal({ memoryMB: 512 })).toContain('unknown context key "memoryMB": did you mean "memoryMb"?');
     expect(() =>

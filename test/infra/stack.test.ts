@@ -135,6 +135,8 @@ describe('the webhook function', () => {
     expect(fn(defaults, ADMIN_DESCRIPTION).Properties.Environment.Variables).toEqual({
       TABLE_NAME: { Ref: table.id },
       ADMIN_TOKEN_SHA256: sha256Hex(STACK_ADMIN_TOKEN),
+      // The secret's ARN: the secrets themselves are read from Secrets Manager.
+      CONNECTOR_SECRETS_ID: { Ref: only(defaults, 'AWS::SecretsManager::Secret').id },
     });
   });
 
@@ -243,7 +245,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('gives administration its own role: GetItem, UpdateItem, DeleteItem on the table', () => {
+  it("gives administration its own role: GetItem, UpdateItem, DeleteItem, PutItem on the table, reading the connectors' secret", () => {
     const { managedPolicies, statements } = statementsOfFunctionRole(defaults, ADMIN_DESCRIPTION);
     expect(managedPolicies).toBeUndefined();
     expect(statements).toEqual([
@@ -254,10 +256,27 @@ describe('least privilege', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: tableArn(),
       },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: { Ref: only(defaults, 'AWS::SecretsManager::Secret').id },
+      },
     ]);
+  });
+
+  it("keeps the connectors' secrets in one retained Secrets Manager secret that starts empty, named to the admin function only", () => {
+    const secret = only(defaults, 'AWS::SecretsManager::Secret');
+    expect(secret.Properties.SecretString).toBe('{}');
+    expect(defaults.toJSON().Resources[secret.id].DeletionPolicy).toBe('Retain');
+    expect(fn(defaults, ADMIN_DESCRIPTION).Properties.Environment.Variables.CONNECTOR_SECRETS_ID).toEqual({
+      Ref: secret.id,
+    });
+    expect(
+      fn(defaults, WEBHOOK_DESCRIPTION).Properties.Environment.Variables.CONNECTOR_SECRETS_ID,
+    ).toBeUndefined();
   });
 
   it('lets the functions use a customer-managed table key only through DynamoDB', () => {
@@ -315,7 +334,7 @@ describe('monitoring', () => {
     const [refusals] = alarmOn(testTemplate({ refusalAlarmThreshold: 40 }), 'RefusedRequests');
     expect(refusals?.Properties).toMatchObject({ Threshold: 40, Statistic: 'Sum' });
     expect(refusals?.Properties.AlarmDescription).toMatch(/token in the belplan.*flooding/);
-    defaults.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    defaults.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   it("counts fallbacks from the function's log lines as the Node.js runtime nests them under message", () => {
@@ -356,9 +375,24 @@ describe('monitoring', () => {
       'Throttles',
       'Answers by rule',
       'RefusedRequests',
+      'Connector deliveries by source and outcome',
+      'ConnectorRefusedDeliveries',
+      'ConnectorFailedDeliveries',
     ]) {
       expect(body).toContain(expected);
     }
+  });
+
+  it('alarms on connector deliveries refused or failed, from the admin log group', () => {
+    const alarm = (Object.values(defaults.findResources('AWS::CloudWatch::Alarm')) as Resource[]).find(
+      (each) => JSON.stringify(each.Properties.Metrics ?? []).includes('ConnectorRefusedDeliveries'),
+    );
+    expect(alarm?.Properties).toMatchObject({
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(JSON.stringify(alarm?.Properties.Metrics)).toContain('ConnectorFailedDeliveries');
+    expect(alarm?.Properties.AlarmDescription).toMatch(/Pipedrive bans a failing webhook/);
   });
 
   it('e-mails alarms through an SNS topic only when alarmEmail is set', () => {
@@ -392,6 +426,8 @@ describe('the outputs', () => {
     });
     expect(Object.keys(outputs).sort()).toEqual([
       'AdminUrl',
+      'ConnectorSecretsArn',
+      'ConnectorUrl',
       'DashboardUrl',
       'LogGroup',
       'NotulistUrl',

@@ -323,6 +323,83 @@ describe('a connector delivery', () => {
     });
   });
 
+  describe('its log', () => {
+    it('names the source, the event kind and the outcome: never an invoice number, amount, email, phone number or subject', async () => {
+      const contact = {
+        ...moneybirdContact('55', ['+31 6 9876 5432'], Date.now() - 5000),
+        company_name: 'Geheim BV',
+      };
+      const invoice = {
+        ...moneybirdInvoice('9123456789', contact, 'late', Date.now() - 4000),
+        invoice_id: '2026-0777',
+        total_unpaid: '4321.99',
+      };
+      await moneybird(invoiceEvent(invoice));
+      await moneybird({ ...invoiceEvent(invoice), entity: { ...invoice, id: null } });
+      const ticket: ZendeskTicket = {
+        id: 31337,
+        status: 'open',
+        requesterId: 424242,
+        requesterPhone: '+31 6 5555 1234',
+        requesterEmail: 'geheim@klant.nl',
+        assigneeId: 7,
+        assigneeEmail: 'agent.x@acme.nl',
+        updatedAtMs: Date.now() - 3000,
+      };
+      await zendesk({ ticket: { ...triggerBody(ticket).ticket, subject: 'Mijn wachtwoord is hunter2' } });
+      await deliver('moneybird', moneybirdDelivery(invoiceEvent(invoice), ['wrong-secret-000']));
+      const logged = JSON.stringify(api.adminLogs);
+      expect(
+        api.adminLogs.map(({ connector, event, outcome, reason, status }) => ({
+          connector,
+          event,
+          outcome,
+          reason,
+          status,
+        })),
+      ).toEqual([
+        {
+          connector: 'moneybird',
+          event: 'sales_invoice_state_changed_to_late',
+          outcome: 'accepted',
+          reason: 'accepted',
+          status: 200,
+        },
+        { connector: 'moneybird', event: undefined, outcome: undefined, reason: 'bad-request', status: 400 },
+        {
+          connector: 'zendesk',
+          event: 'trigger',
+          outcome: 'accepted',
+          reason: 'assignee-not-in-directory',
+          status: 200,
+        },
+        {
+          connector: 'moneybird',
+          event: undefined,
+          outcome: undefined,
+          reason: 'bad-signature',
+          status: 401,
+        },
+      ]);
+      for (const value of [
+        '9123456789',
+        '2026-0777',
+        '4321',
+        'Geheim',
+        '98765432',
+        '55551234',
+        '5555 1234',
+        'geheim@klant.nl',
+        'agent.x',
+        'hunter2',
+        '31337',
+        '424242',
+      ]) {
+        expect(logged).not.toContain(value);
+      }
+    });
+  });
+
   describe('when a store does not answer', () => {
     let faulty: FaultyDynamo;
     afterEach(() => faulty?.close());
