@@ -17,6 +17,7 @@ import { lambdaNode } from '../local/lambda-node';
 import { startTlsFront } from '../local/tls-front';
 import { benchBundle } from './bench/bundle';
 import { benchCold, nodeVersion } from './bench/cold';
+import { benchConnectors } from './bench/connectors';
 import { BENCH_TABLE, BENCH_TOKEN, type BenchContext, FULL_RUNS, QUICK_RUNS } from './bench/context';
 import { benchDeadline } from './bench/deadline';
 import { seedFullRecords } from './bench/full-records';
@@ -87,6 +88,7 @@ export async function main(argv: string[]): Promise<void> {
   await benchLoad(context);
   await benchImport(context);
   await benchRoster(context);
+  await benchConnectors(context);
   context.report.write(context.outDir, {
     date: new Date().toISOString(),
     node: process.version,

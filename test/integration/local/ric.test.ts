@@ -36,7 +36,7 @@ import {
   webhookUnderTest,
 } from '../../support/harness';
 import { whereRuntimeClientRuns } from '../../support/runtime-client';
-import { type SecretsManagerStandIn, startSecretsManager } from '../../support/secrets-manager-standin';
+import { type SecretsManagerStandIn, startSecretsManager } from '../../../local/standins/secrets-manager';
 
 /** The first install of the runtime interface client builds a native addon: minutes. */
 const INSTALL_TIMEOUT_MS = 600_000;

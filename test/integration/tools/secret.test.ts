@@ -15,7 +15,7 @@ import { writeState } from '../../../local/state';
 import { main as callers } from '../../../tools/callers';
 import { runTool } from '../../support/cli';
 import { useDynalite } from '../../support/harness';
-import { startSecretsManager } from '../../support/secrets-manager-standin';
+import { startSecretsManager } from '../../../local/standins/secrets-manager';
 
 const dynamo = useDynalite();
 let folder: string;
