@@ -25,6 +25,7 @@ import {
   moneybirdDelivery,
   moneybirdInvoice,
 } from '../../../local/standins/moneybird';
+import { type SecretsManagerStandIn, startSecretsManager } from '../../../local/standins/secrets-manager';
 import { type StackFilter, stackFilters } from '../../support/cdk-app';
 import { matchesFilter, metricDatum } from '../../support/filter-pattern';
 import {
@@ -36,7 +37,6 @@ import {
   webhookUnderTest,
 } from '../../support/harness';
 import { whereRuntimeClientRuns } from '../../support/runtime-client';
-import { type SecretsManagerStandIn, startSecretsManager } from '../../../local/standins/secrets-manager';
 
 /** The first install of the runtime interface client builds a native addon: minutes. */
 const INSTALL_TIMEOUT_MS = 600_000;

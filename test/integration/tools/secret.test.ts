@@ -11,11 +11,11 @@ import { DEFAULTS } from '../../../lambda/config';
 import { parseSecretDocument } from '../../../lambda/connectors/secrets';
 import { DEMO_COMPANY } from '../../../local/demo';
 import { localSecretsFile } from '../../../local/secrets';
+import { startSecretsManager } from '../../../local/standins/secrets-manager';
 import { writeState } from '../../../local/state';
 import { main as callers } from '../../../tools/callers';
 import { runTool } from '../../support/cli';
 import { useDynalite } from '../../support/harness';
-import { startSecretsManager } from '../../../local/standins/secrets-manager';
 
 const dynamo = useDynalite();
 let folder: string;
