@@ -205,7 +205,7 @@ export async function learnCdr(
     while (next < plan.reports.length) {
       const { line, callerKey, report } = plan.reports[next++] as CdrPlan['reports'][number];
       try {
-        const outcome = await store.recordHandled(comId, callerKey, report, options.nowMs);
+        const outcome = await store.recordHandled(comId, callerKey, { ...report, via: 'cdr' }, options.nowMs);
         result.outcomes[outcome]++;
       } catch (error) {
         result.failed.push({ line, reason: error instanceof Error ? error.name : String(error) });

@@ -1,9 +1,10 @@
 /**
  * Metrics read from the admin function's log lines of connector deliveries
- * (`POST /connectors/<source>`): those refused (401/403: a wrong or missing secret, a company
- * not served) and those failed (5xx: the table or the secret store did not answer), which the
- * source retries for a while and then gives up on (Pipedrive bans, then deletes, a webhook that
- * keeps failing) — so facts go stale quietly. And every delivery by connector and outcome.
+ * (`POST /connectors/<source>`): those refused (401/403: a wrong signature, a company not
+ * served; and those acknowledged before the company set its secret, applying nothing) and
+ * those failed (5xx: the table or the secret store did not answer), which the source retries
+ * for a while and then gives up on (Pipedrive bans, then deletes, a webhook that keeps
+ * failing) — so facts go stale quietly. And every delivery by connector and outcome.
  */
 import { type Duration, Stack } from 'aws-cdk-lib';
 import { type Metric, Stats, Unit } from 'aws-cdk-lib/aws-cloudwatch';
@@ -18,7 +19,7 @@ export interface ConnectorMetricsProps {
 }
 
 export class ConnectorMetrics extends Construct {
-  /** Deliveries refused 401/403. */
+  /** Deliveries refused 401/403, or acknowledged without a secret to check them with. */
   readonly refused: Metric;
   /** Deliveries answered 5xx (the source retries). */
   readonly failed: Metric;
@@ -44,11 +45,10 @@ export class ConnectorMetrics extends Construct {
     this.refused = count(
       'RefusedDeliveriesFilter',
       'ConnectorRefusedDeliveries',
-      FilterPattern.all(
-        FilterPattern.any(
-          FilterPattern.numberValue(logField('status'), '=', 401),
-          FilterPattern.numberValue(logField('status'), '=', 403),
-        ),
+      FilterPattern.any(
+        FilterPattern.numberValue(logField('status'), '=', 401),
+        FilterPattern.numberValue(logField('status'), '=', 403),
+        FilterPattern.stringValue(logField('reason'), '=', 'no-secret-yet'),
       ),
     );
     this.failed = count(

@@ -118,6 +118,7 @@ export function callerView(caller: StoredCaller): Record<string, unknown> {
     ...Object.fromEntries(facts),
     tags: caller.tags,
     attributes: caller.attributes,
+    lastAgentVia: caller.lastAgent === undefined ? undefined : caller.lastAgentVia,
     calls: caller.calls,
     lastCallAt: isoTime(caller.lastCallAt),
     expiresAt: isoTime(caller.expiresAt * 1000),

@@ -16,6 +16,8 @@ import { readNotulist } from './notulist';
 import { type AdminRoute, callerKeyLogged, companyOf, json } from './request';
 
 const MAX_UUID_CHARS = 128;
+/** The AI Notulist as the console's activity names it. */
+const NOTULIST_SOURCE = 'notulist';
 
 export const handled: AdminRoute = async (context, admin) => {
   const body = readJsonObject(admin.request);
@@ -25,6 +27,7 @@ export const handled: AdminRoute = async (context, admin) => {
     agent: agentToken(body.agent, 'agent'),
     id: text(body.uuid, 'uuid', MAX_UUID_CHARS),
     atMs: body.at === undefined ? admin.nowMs : epochMs(body.at, 'at', admin.nowMs),
+    via: 'handled' as const,
   };
   const outcome = await context.stores.callers.recordHandled(comId, key, report, admin.nowMs);
   admin.entry.reason = `handled:${outcome}`;
@@ -42,15 +45,22 @@ export const notulist: AdminRoute = async (context, admin) => {
   const outcome = readNotulist(body, context.config.defaultCountryCode, admin.nowMs);
   if (outcome.kind === 'ignored') {
     admin.entry.reason = 'notulist:ignored';
+    await context.stores.activity.record(comId, NOTULIST_SOURCE, 'ignored', admin.nowMs);
     return json(200, { result: 'ignored', reason: outcome.reason });
   }
   admin.entry.caller = maskCallerKey(outcome.callerKey);
   const result = await context.stores.callers.recordHandled(
     comId,
     outcome.callerKey,
-    outcome.report,
+    { ...outcome.report, via: 'notulist' },
     admin.nowMs,
   );
   admin.entry.reason = `notulist:${result}`;
+  await context.stores.activity.record(
+    comId,
+    NOTULIST_SOURCE,
+    result === 'recorded' ? 'accepted' : 'duplicate',
+    admin.nowMs,
+  );
   return json(200, { result });
 };

@@ -2,9 +2,10 @@
  * `POST /connectors/<source>?com_id=…`: a system's own webhook. The delivery is checked by the
  * source's scheme with that company's secret, read by the source's declaration, and each event
  * applied to its contact by the version rule. The answers tell the source whether to retry:
- * 200 for accepted, duplicate and ignored events (the reason in the body), 401 for a bad or
- * stale signature, 403 where no secret opens the company, 400/413 for a body that cannot be
- * read, 503 with `Retry-After` only when the table or the secret store did not answer.
+ * 200 for accepted, duplicate and ignored events (the reason in the body; so too before the
+ * company set its secret, applying nothing), 401 for a bad or stale signature, 403 for a company
+ * the deployment does not serve, 400/413 for a body that cannot be read, 503 with `Retry-After`
+ * only when the table or the secret store did not answer.
  */
 import type { AdminContext, AdminRequest } from '../admin/request';
 import { json } from '../admin/request';
@@ -14,6 +15,7 @@ import { COMPANY_ID } from '../http/access';
 import type { PlainAnswer } from '../http/adapter';
 import { bodyText } from '../http/body';
 import { HttpError } from '../http/errors';
+import type { ActivityOutcome } from '../store/activity-store';
 import type { ChangeOutcome } from '../store/contact-store';
 import type { ConnectorDeclaration } from './declaration';
 import { type EventReading, readDelivery, resolveAgents } from './engine';
@@ -57,36 +59,54 @@ export async function connectorDelivery(context: AdminContext, admin: AdminReque
   if (context.config.companies && !context.config.companies.has(comId)) {
     throw new HttpError(403, `company ${comId} is not served by this deployment`);
   }
-  const text = bodyText(request, CONNECTOR_BODY_LIMIT_BYTES);
-  const secret = await secretOf(connectors, comId, source);
-  if (!secret) {
-    throw new HttpError(
-      403,
-      `no ${source} secret is set for company ${comId}: set it with npm run callers -- secret ${source}`,
-      {},
-      'no-secret',
+  try {
+    const text = bodyText(request, CONNECTOR_BODY_LIMIT_BYTES);
+    const secret = await secretOf(connectors, comId, source);
+    if (!secret) {
+      // A source that checks its URL while the webhook is made (Moneybird wants a 200) hands out the
+      // secret only afterwards: until it is set, deliveries are acknowledged and nothing is applied.
+      entry.outcome = 'ignored';
+      entry.reason = 'no-secret-yet';
+      await context.stores.activity.record(comId, source, 'refused', nowMs);
+      return json(200, {
+        outcome: 'ignored',
+        reason: `no ${source} secret is set for company ${comId} yet: nothing was applied; set it with npm run callers -- secret ${source}`,
+        events: [],
+      });
+    }
+    const verdict = verifyDelivery(connector.auth, request, request.body ?? new Uint8Array(), secret, nowMs);
+    if (!verdict.ok) throw new HttpError(401, verdict.message, {}, verdict.reason);
+    const readings = readDelivery(connector, readJson(text), {
+      signedAtMs: verdict.signedAtMs,
+      nowMs,
+      defaultCountryCode: context.config.defaultCountryCode,
+    });
+    entry.event = readings.length === 1 ? readings[0]?.event : `${readings.length}-events`;
+    const needsDirectory = readings.some(
+      (reading) => 'change' in reading && Object.keys(reading.assignees).length > 0,
     );
+    const directory = needsDirectory
+      ? await context.stores.directory.getDirectory(comId)
+      : new Map<string, string>();
+    const outcomes: EventOutcome[] = [];
+    for (const reading of readings) outcomes.push(await applied(context, comId, reading, directory, nowMs));
+    const outcome = summary(outcomes);
+    entry.outcome = outcome;
+    entry.reason = outcomes.find((event) => event.reason)?.reason ?? outcome;
+    await context.stores.activity.record(comId, source, outcome, nowMs);
+    return json(200, { outcome, events: outcomes });
+  } catch (error) {
+    // Counted for the console before the frame answers it; a table that failed fails this too.
+    await context.stores.activity.record(comId, source, activityOf(error), nowMs);
+    throw error;
   }
-  const verdict = verifyDelivery(connector.auth, request, request.body ?? new Uint8Array(), secret, nowMs);
-  if (!verdict.ok) throw new HttpError(401, verdict.message, {}, verdict.reason);
-  const readings = readDelivery(connector, readJson(text), {
-    signedAtMs: verdict.signedAtMs,
-    nowMs,
-    defaultCountryCode: context.config.defaultCountryCode,
-  });
-  entry.event = readings.length === 1 ? readings[0]?.event : `${readings.length}-events`;
-  const needsDirectory = readings.some(
-    (reading) => 'change' in reading && Object.keys(reading.assignees).length > 0,
-  );
-  const directory = needsDirectory
-    ? await context.stores.directory.getDirectory(comId)
-    : new Map<string, string>();
-  const outcomes: EventOutcome[] = [];
-  for (const reading of readings) outcomes.push(await applied(context, comId, reading, directory, nowMs));
-  const outcome = summary(outcomes);
-  entry.outcome = outcome;
-  entry.reason = outcomes.find((event) => event.reason)?.reason ?? outcome;
-  return json(200, { outcome, events: outcomes });
+}
+
+/** How the console counts a delivery that was not answered 200. */
+function activityOf(error: unknown): ActivityOutcome {
+  if (error instanceof HttpError && (error.status === 401 || error.status === 403)) return 'refused';
+  if (error instanceof ValidationError || error instanceof HttpError) return 'unreadable';
+  return 'failed';
 }
 
 async function secretOf(connectors: Connectors, comId: string, source: string) {

@@ -19,7 +19,12 @@ export interface HandledReport {
    * hour the clocks show twice): the report replaces a held one unless that is newer than this.
    */
   latestAtMs?: number;
+  /** Who reported it, for the console: `handled` (a CRM), `notulist`, `cdr`, or `manual` (written as a fact). */
+  via?: ReportSource;
 }
+
+/** Where a report of who handled a caller came from. */
+export type ReportSource = 'handled' | 'notulist' | 'cdr' | 'manual';
 
 /** The `latestAtMs` of a report, when its time can mean a later instant than `atMs`. */
 export function laterOf(atMs: number, latestMs: number): Pick<HandledReport, 'latestAtMs'> {

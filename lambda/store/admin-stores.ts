@@ -1,5 +1,6 @@
 /** The admin side's stores on one client and one retry policy: what the admin entry, `npm start` and the tools wire up. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ActivityStore } from './activity-store';
 import type { TableOptions } from './call-recorder';
 import { CallerStore } from './caller-store';
 import { ContactStore } from './contact-store';
@@ -13,6 +14,7 @@ export interface AdminStores {
   roster: RosterStore;
   directory: DirectoryStore;
   contacts: ContactStore;
+  activity: ActivityStore;
 }
 
 /** The stores; their client should make one attempt per request, since `policy` retries. */
@@ -23,6 +25,7 @@ export function adminStores(client: DynamoDBClient, table: TableOptions, policy:
     roster: new RosterStore(client, table, requests),
     directory: new DirectoryStore(client, table, requests),
     contacts: new ContactStore(client, table, requests),
+    activity: new ActivityStore(client, table, requests),
   };
 }
 
@@ -33,5 +36,6 @@ export function storesWithin(stores: AdminStores, deadline: AbortSignal): AdminS
     roster: stores.roster.within(deadline),
     directory: stores.directory.within(deadline),
     contacts: stores.contacts.within(deadline),
+    activity: stores.activity.within(deadline),
   };
 }

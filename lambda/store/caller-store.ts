@@ -244,9 +244,11 @@ export class CallerStore {
     if (report === null) {
       update.setOrRemove('lastAgent', undefined);
       update.setOrRemove('lastAgentAt', undefined);
+      update.setOrRemove('lastAgentVia', undefined);
     } else if (report) {
       update.set('lastAgent', { S: report.agent });
       update.set('lastAgentAt', { N: String(report.atMs) });
+      update.setOrRemove('lastAgentVia', { S: report.via ?? 'manual' });
       // A held report newer than every reading of this one's time wins; otherwise this one does.
       update.values[':reportLatest'] = { N: String(report.latestAtMs ?? report.atMs) };
       conditions.push('(attribute_not_exists(lastAgentAt) OR lastAgentAt <= :reportLatest)');

@@ -41,6 +41,8 @@ export interface StoredCaller extends CallerRecord {
   manual: HandWrittenFacts;
   /** What each contact of a connector gives this caller. */
   contributions: Contribution[];
+  /** Who reported the last agent (`handled`, `notulist`, `cdr`, `manual`). */
+  lastAgentVia?: string;
 }
 
 /** The partition key of a caller of a company. Caller keys hold no `#`, so keys of two companies never meet. */
@@ -361,5 +363,6 @@ export function toStoredCaller(item: Item, comId: string, key: string): StoredCa
     expiresAt: Number(item[TTL]?.N ?? 0),
     manual: manualFactsOf(item),
     contributions: contributionsOf(item).filter((contribution) => !contribution.gone),
+    ...(item.lastAgentVia?.S ? { lastAgentVia: item.lastAgentVia.S } : {}),
   };
 }

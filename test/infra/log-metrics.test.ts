@@ -61,8 +61,13 @@ describe("the stack's connector filters on the admin function's lines", () => {
       [true, false],
     ],
     [
-      'a delivery for a company without a secret',
-      { status: 403, reason: 'no-secret', connector: 'zendesk' },
+      'a delivery for a company not served',
+      { status: 403, reason: 'forbidden', connector: 'zendesk' },
+      [true, false],
+    ],
+    [
+      'a delivery before the company set its secret',
+      { status: 200, reason: 'no-secret-yet', outcome: 'ignored', connector: 'zendesk' },
       [true, false],
     ],
     [

@@ -163,5 +163,5 @@ export async function adminUnderTest(
           : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
       }),
     );
-  return { ...webhook, adminLogs: logs, admin: call };
+  return { ...webhook, adminLogs: logs, admin: call, adminHandler: handler };
 }

@@ -4,7 +4,7 @@
  */
 
 import { DEMO_COMPANY } from '../../../local/demo';
-import { callBody } from '../../../local/events';
+import { callBody, functionUrlEvent } from '../../../local/events';
 import { type FaultyDynamo, startFaultyDynamo } from '../../../local/fault-dynamo';
 import {
   contactEvent,
@@ -277,19 +277,41 @@ describe('a connector delivery', () => {
       expect(await answerOf('0201234567')).toBe('default');
     });
 
-    it('a company without a secret for the source with 403, and an unknown source with 404', async () => {
-      const other = await deliver('moneybird', moneybirdDelivery(late, [CONNECTOR_SECRETS.moneybird]), {
-        com_id: 'another',
+    it("a company not served with 403, an unknown source with 404; before a company's secret is set, 200 and nothing applied", async () => {
+      const served = await adminUnderTest(dynamo().endpoint, { COMPANY_IDS: DEMO_COMPANY });
+      const delivery = moneybirdDelivery(late, [CONNECTOR_SECRETS.moneybird]);
+      const other = await served.admin('POST', '/connectors/moneybird', {
+        query: { com_id: 'another' },
+        headers: delivery.headers,
+        body: delivery.body,
       });
       expect([other.statusCode, bodyOf(other).error]).toEqual([
         403,
-        'no moneybird secret is set for company another: set it with npm run callers -- secret moneybird',
+        'company another is not served by this deployment',
       ]);
+      served.destroy();
       const unknown = await deliver('exact', moneybirdDelivery(late, []));
       expect([unknown.statusCode, bodyOf(unknown).error]).toEqual([
         404,
         'no connector is named "exact"; this deployment has moneybird, zendesk',
       ]);
+      const early = await deliver('moneybird', delivery, { com_id: 'newcomer' });
+      expect([early.statusCode, bodyOf(early)]).toEqual([
+        200,
+        {
+          outcome: 'ignored',
+          reason:
+            'no moneybird secret is set for company newcomer yet: nothing was applied; set it with npm run callers -- secret moneybird',
+          events: [],
+        },
+      ]);
+      expect(api.adminLogs.at(-1)).toMatchObject({
+        status: 200,
+        outcome: 'ignored',
+        reason: 'no-secret-yet',
+      });
+      const caller = await api.stores.callers.getCaller('newcomer', '31201234567', Date.now());
+      expect(caller).toBeUndefined();
     });
 
     it.each([
@@ -321,6 +343,16 @@ describe('a connector delivery', () => {
       expect(result.body).not.toMatch(/at .*\.ts:\d+/);
       expect(await answerOf('0201234567')).toBe('default');
     });
+  });
+
+  it('refuses a body that is not UTF-8 with 400, writing nothing', async () => {
+    const event = functionUrlEvent({ path: '/connectors/moneybird', query: { com_id: DEMO_COMPANY } });
+    const result = await api.adminHandler({
+      ...event,
+      body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect([result.statusCode, bodyOf(result).error]).toEqual([400, 'body is not valid UTF-8']);
   });
 
   describe('its log', () => {
