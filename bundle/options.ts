@@ -24,6 +24,7 @@ import * as path from 'node:path';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { consoleDefine } from './console';
 
 /** Where `package-lock.json` lives; NodejsFunction runs esbuild with this as its working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -66,6 +67,11 @@ export const lambdaBundling: BundlingOptions = {
   esbuildArgs: { '--alias': Object.entries(ALIASES).map(([from, to]) => `${from}=${to}`) },
 };
 
+/** The `bundling` of the NodejsFunction of `entry`: the admin API's carries the console. */
+export function lambdaBundlingOf(entry: string): BundlingOptions {
+  return entry === ENTRIES.admin ? { ...lambdaBundling, define: consoleDefine() } : lambdaBundling;
+}
+
 /**
  * The same bundle as plain esbuild options, for `esbuild.build` in the bench and the tests.
  * @example await esbuild.build(esbuildOptions(ENTRIES.webhook, 'bench-results/webhook/index.mjs'))
@@ -86,5 +92,6 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     alias: ALIASES,
     banner: { js: REQUIRE_BANNER },
     logLevel: 'warning',
+    ...(entry === ENTRIES.admin ? { define: consoleDefine() } : {}),
   };
 }

@@ -75,8 +75,12 @@ export const ADMIN_SETTINGS = {
   adminTokenSha256: 'ADMIN_TOKEN_SHA256',
   ingestTokenSha256: 'INGEST_TOKEN_SHA256',
   adminAllowedSourceCidrs: 'ALLOWED_SOURCE_CIDRS',
-  // The admin API explains routes with the webhook's own profiles.
+  // The admin API explains routes with the webhook's own profiles, and the console shows the
+  // timeout to set and how soon an agent's change reaches calls as the webhook has them.
   profiles: 'PROFILES',
+  belplanTimeoutMs: 'BELPLAN_TIMEOUT_MS',
+  safetyMarginMs: 'SAFETY_MARGIN_MS',
+  agentCacheSeconds: 'AGENT_CACHE_SECONDS',
   /** Connectors declared besides the shipped ones (docs/connectors.md): a list, validated here. */
   connectors: 'CONNECTORS',
 } as const;

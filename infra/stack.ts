@@ -69,6 +69,8 @@ export class CallvoipWebhookStack extends Stack {
         ...settings.adminEnvironment,
         TABLE_NAME: this.table.tableName,
         CONNECTOR_SECRETS_ID: this.connectorSecrets.secretArn,
+        // The console's set-up view shows the URL to paste into the belplan.
+        WEBHOOK_URL: this.webhook.url.url,
       },
       memoryMb: ADMIN_MEMORY_MB,
       callerTimeoutMs: ADMIN_CALLER_TIMEOUT_MS,
@@ -116,6 +118,10 @@ export class CallvoipWebhookStack extends Stack {
     new CfnOutput(this, 'AdminUrl', {
       description: 'Admin API; send the admin token as "Authorization: Bearer <token>"',
       value: this.admin.url.url,
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'The console for the people who run the phones; sign in with the admin token',
+      value: `${this.admin.url.url}console`,
     });
     new CfnOutput(this, 'NotulistUrl', {
       description: 'The AI Notulist webhook URL to set in Callvoip, with your ingest token and company',

@@ -21,7 +21,7 @@ import {
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_RUNTIME, lambdaBundling, PROJECT_ROOT } from '../bundle/options';
+import { LAMBDA_RUNTIME, lambdaBundlingOf, PROJECT_ROOT } from '../bundle/options';
 
 /** DynamoDB item actions a function may be given on a table; nothing that scans or describes. */
 export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
@@ -76,7 +76,7 @@ export class UrlFunction extends Construct {
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: lambdaBundling,
+      bundling: lambdaBundlingOf(props.entry),
       runtime: LAMBDA_RUNTIME,
       // arm64 starts ~10-20 ms faster than x86 for Node.js zip packages, and costs less.
       architecture: Architecture.ARM_64,

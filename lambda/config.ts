@@ -71,6 +71,8 @@ export interface Config {
   connectorSecretsId: string | undefined;
   /** A Secrets Manager endpoint other than AWS's (a stand-in in the tests); undefined in AWS. */
   secretsManagerEndpoint: string | undefined;
+  /** The webhook's Function URL, for the console's set-up view (the admin function's setting). */
+  webhookUrl: string | undefined;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -191,6 +193,7 @@ export function parseConfig(env: Environment): Config {
     connectorDeclarations: env.CONNECTORS || undefined,
     connectorSecretsId: env.CONNECTOR_SECRETS_ID || undefined,
     secretsManagerEndpoint: check(() => endpoint(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'), undefined),
+    webhookUrl: check(() => endpoint(env, 'WEBHOOK_URL'), undefined),
   };
   problems.push(...sharedTokens(config));
   if (problems.length > 0) throw new ConfigError(problems);

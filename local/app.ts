@@ -5,11 +5,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildConsoleAssets } from '../bundle/console';
 import { ADMIN_RETRY_POLICY, createAdminHandler } from '../lambda/admin/routes';
 import { type Config, credentialsFromEnvironment, DEFAULTS, parseConfig } from '../lambda/config';
 import { connectorDeclarations } from '../lambda/connectors/config';
 import type { Connectors } from '../lambda/connectors/endpoint';
 import { ConnectorSecrets } from '../lambda/connectors/secrets';
+import type { ConsoleAssets } from '../lambda/console/page';
 import { mintToken, sha256Hex } from '../lambda/http/access';
 import type { LogSink } from '../lambda/http/request-log';
 import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
@@ -78,7 +80,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
       secrets: new ConnectorSecrets(localSecretLoader(dataDir, env), 0),
     };
     const { server, url } = await startLocalUrl(
-      handlersOf(config, webhookClient, stores, connectors, options.log),
+      handlersOf(config, webhookClient, stores, { connectors, console: buildConsoleAssets() }, options.log),
       options.port,
     );
     const state: LocalState = { url, endpoint, tableName: config.tableName, comId: DEMO_COMPANY, ...tokens };
@@ -132,12 +134,12 @@ function handlersOf(
   config: Config,
   dynamo: WebhookDynamo,
   stores: AdminStores,
-  connectors: Connectors,
+  admin: { connectors: Connectors; console: ConsoleAssets },
   log: LogSink | undefined,
 ) {
   const logging = log ? { log } : {};
   return {
     webhook: createWebhookHandler({ config, ...webhookStores(dynamo, config), ...logging }),
-    admin: createAdminHandler({ config, stores, connectors, ...logging }),
+    admin: createAdminHandler({ config, stores, ...admin, ...logging }),
   };
 }

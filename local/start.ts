@@ -50,6 +50,7 @@ function banner(local: RunningLocal, where: string): string {
   return `
 callvoip-webhook runs locally (DynamoDB: ${where})
 
+  Console:                   ${local.url}console   (sign in with the admin token ${local.adminToken}, company ${local.comId})
   Webhook URL (paste form):  ${webhookUrl}
   Admin API:                 ${local.url}callers/{number}?com_id=${local.comId}   (Authorization: Bearer ${local.adminToken})
   AI Notulist webhook URL:   ${local.url}notulist?token=${local.ingestToken}&com_id=${local.comId}

@@ -18,6 +18,7 @@ import { startTlsFront } from '../local/tls-front';
 import { benchBundle } from './bench/bundle';
 import { benchCold, nodeVersion } from './bench/cold';
 import { benchConnectors } from './bench/connectors';
+import { benchConsole } from './bench/console';
 import { BENCH_TABLE, BENCH_TOKEN, type BenchContext, FULL_RUNS, QUICK_RUNS } from './bench/context';
 import { benchDeadline } from './bench/deadline';
 import { seedFullRecords } from './bench/full-records';
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
   await benchImport(context);
   await benchRoster(context);
   await benchConnectors(context);
+  await benchConsole(context);
   context.report.write(context.outDir, {
     date: new Date().toISOString(),
     node: process.version,

@@ -5,6 +5,7 @@
 import { configFromEnvironment, credentialsFromEnvironment } from '../config';
 import { connectorDeclarations } from '../connectors/config';
 import { ConnectorSecrets } from '../connectors/secrets';
+import { bundledConsoleAssets } from '../console/page';
 import { adminStores } from '../store/admin-stores';
 import { createDynamoClient } from '../store/client';
 import { SecretsManagerSecret } from '../store/secrets-manager';
@@ -28,6 +29,8 @@ const secret = secretsId
     })
   : undefined;
 
+const consoleAssets = bundledConsoleAssets();
+
 export const handler = createAdminHandler({
   config,
   stores: adminStores(client, config, ADMIN_RETRY_POLICY),
@@ -35,4 +38,5 @@ export const handler = createAdminHandler({
     declarations: connectorDeclarations(config.connectorDeclarations),
     secrets: new ConnectorSecrets(secret ? () => secret.read() : async () => '{}'),
   },
+  ...(consoleAssets ? { console: consoleAssets } : {}),
 });

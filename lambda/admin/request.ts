@@ -5,6 +5,7 @@
 
 import type { Config } from '../config';
 import type { Connectors } from '../connectors/endpoint';
+import type { ConsoleAssets } from '../console/page';
 import { callerKeyOfNumber } from '../domain/caller-facts';
 import { ValidationError } from '../domain/errors';
 import { maskCallerKey } from '../domain/numbers';
@@ -19,6 +20,8 @@ export interface AdminContext {
   /** The stores, every request within this invocation's deadline. */
   stores: AdminStores;
   connectors?: Connectors;
+  /** The console's assets; none: `/console` answers 404. */
+  console?: ConsoleAssets;
 }
 
 /** One admin request as a route sees it. */

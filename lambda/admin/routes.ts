@@ -9,6 +9,7 @@
 
 import type { Config } from '../config';
 import { type Connectors, connectorDelivery, SecretsUnavailable } from '../connectors/endpoint';
+import { type ConsoleAssets, consoleAsset, consolePage } from '../console/page';
 import { authorize, type TokenGrant, type TokenPlace } from '../http/access';
 import type { FunctionUrlHandler, PlainAnswer } from '../http/adapter';
 import { HttpError, methodNotAllowed } from '../http/errors';
@@ -19,6 +20,7 @@ import { classifyStoreError } from '../store/errors';
 import { ContentionError, type RetryPolicy } from '../store/requests';
 import { deleteAgent, getAgent, listAgents, putAgent } from './agents';
 import { deleteCaller, explainRoute, getCaller, putCaller } from './callers';
+import { activityRoute, setupRoute } from './console-api';
 import { handled, notulist } from './reports';
 import { type AdminRoute, decodePath, json } from './request';
 
@@ -28,6 +30,8 @@ export interface AdminDeps {
   stores: AdminStores;
   /** The connectors' declarations and secrets; none: `/connectors/…` answers 404. */
   connectors?: Connectors;
+  /** The console's assets; none: `/console` answers 404. */
+  console?: ConsoleAssets;
   log?: LogSink;
   now?: () => number;
 }
@@ -40,7 +44,7 @@ type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
  */
 interface PathRoutes {
   path: string;
-  token: 'admin' | 'ingest' | 'signature';
+  token: 'admin' | 'ingest' | 'signature' | 'public';
   methods: Partial<Record<Method, AdminRoute>>;
 }
 
@@ -57,6 +61,11 @@ export const ROUTES: readonly PathRoutes[] = [
   },
   { path: '/callers/{number}/route', token: 'admin', methods: { GET: explainRoute } },
   { path: '/connectors/{source}', token: 'signature', methods: { POST: connectorDelivery } },
+  { path: '/setup', token: 'admin', methods: { GET: setupRoute } },
+  { path: '/activity', token: 'admin', methods: { GET: activityRoute } },
+  // The page and its assets hold no data: the admin token is typed into the page.
+  { path: '/console', token: 'public', methods: { GET: consolePage } },
+  { path: '/console/{asset}', token: 'public', methods: { GET: consoleAsset } },
 ];
 
 const MATCHERS = ROUTES.map((routes) => ({
@@ -139,15 +148,26 @@ async function route(deps: AdminDeps, { request, entry }: Invocation, nowMs: num
   const token = found?.routes.token;
   const place: TokenPlace = token === 'ingest' ? 'query' : 'bearer';
   const grants = token === 'ingest' ? config.ingestTokens : config.adminTokens;
-  // A source's webhook comes from the source's own network and opens only what its secret opens.
+  // A source's webhook comes from the source's own network and opens only what its secret opens;
+  // the console's page opens nothing, but is served only where the admin API is.
+  if (token === 'public' && !config.sources.allows(request.sourceIp)) {
+    throw new HttpError(403, 'forbidden', {}, 'source-not-allowed');
+  }
   const grant =
-    token === 'signature' ? NO_GRANT : authorize(request, { sources: config.sources, grants, token: place });
+    token === 'signature' || token === 'public'
+      ? NO_GRANT
+      : authorize(request, { sources: config.sources, grants, token: place });
   if (!found) throw new HttpError(404, `no such route: use ${ROUTE_LIST}`);
   const handler = found.routes.methods[request.method as Method];
   if (!handler) throw methodNotAllowed(request.method, Object.keys(found.routes.methods));
   const params = (found.pattern.exec(path) ?? []).slice(1).map((segment) => decodePath(segment, 'path'));
   // The deadline starts with the work: every store request of the route within it.
   const stores = storesWithin(deps.stores, AbortSignal.timeout(ADMIN_DEADLINE_MS));
-  const context = { config, stores, ...(deps.connectors ? { connectors: deps.connectors } : {}) };
+  const context = {
+    config,
+    stores,
+    ...(deps.connectors ? { connectors: deps.connectors } : {}),
+    ...(deps.console ? { console: deps.console } : {}),
+  };
   return handler(context, { request, entry, nowMs, grant, params });
 }

@@ -42,6 +42,13 @@ function statementsOfFunctionRole(template: Template, description: string) {
 
 const defaults = testTemplate();
 
+/** The logical id of the webhook's Function URL, on its live alias. */
+const webhookUrlId = () =>
+  only(defaults, 'AWS::Lambda::Url', {
+    Qualifier: 'live',
+    TargetFunctionArn: { 'Fn::GetAtt': [fn(defaults, WEBHOOK_DESCRIPTION).id, 'Arn'] },
+  }).id;
+
 describe('the caller table', () => {
   it('is keyed, expires and bills as lambda/store/items.ts and the hot path need', () => {
     const table = only(defaults, 'AWS::DynamoDB::Table');
@@ -137,6 +144,8 @@ describe('the webhook function', () => {
       ADMIN_TOKEN_SHA256: sha256Hex(STACK_ADMIN_TOKEN),
       // The secret's ARN: the secrets themselves are read from Secrets Manager.
       CONNECTOR_SECRETS_ID: { Ref: only(defaults, 'AWS::SecretsManager::Secret').id },
+      // The console's set-up page shows the webhook's own URL (the token is never part of it).
+      WEBHOOK_URL: { 'Fn::GetAtt': [webhookUrlId(), 'FunctionUrl'] },
     });
   });
 
@@ -414,20 +423,17 @@ describe('monitoring', () => {
 describe('the outputs', () => {
   it('print the URL to paste with its token and profile, the admin URL, table, dashboard, log group and function', () => {
     const outputs = defaults.toJSON().Outputs;
-    const webhookUrl = only(defaults, 'AWS::Lambda::Url', {
-      Qualifier: 'live',
-      TargetFunctionArn: { 'Fn::GetAtt': [fn(defaults, WEBHOOK_DESCRIPTION).id, 'Arn'] },
-    });
     expect(outputs.WebhookUrl.Value).toEqual({
       'Fn::Join': [
         '',
-        [{ 'Fn::GetAtt': [webhookUrl.id, 'FunctionUrl'] }, '?token=<your token>&profile=default'],
+        [{ 'Fn::GetAtt': [webhookUrlId(), 'FunctionUrl'] }, '?token=<your token>&profile=default'],
       ],
     });
     expect(Object.keys(outputs).sort()).toEqual([
       'AdminUrl',
       'ConnectorSecretsArn',
       'ConnectorUrl',
+      'ConsoleUrl',
       'DashboardUrl',
       'LogGroup',
       'NotulistUrl',
