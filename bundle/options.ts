@@ -36,6 +36,7 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 export const ENTRIES = {
   webhook: 'lambda/webhook/entry.ts',
   admin: 'lambda/admin/entry.ts',
+  presence: 'lambda/presence/entry.ts',
 } as const;
 
 const NODE_TARGET = LAMBDA_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');

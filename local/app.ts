@@ -14,6 +14,8 @@ import { ConnectorSecrets } from '../lambda/connectors/secrets';
 import type { ConsoleAssets } from '../lambda/console/page';
 import { mintToken, sha256Hex } from '../lambda/http/access';
 import type { LogSink } from '../lambda/http/request-log';
+import { MICROSOFT_ENDPOINTS, type PresenceLogLine, PresenceSync } from '../lambda/presence/run';
+import { parsePresenceSettings } from '../lambda/presence/settings';
 import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
 import { createDynamoClient } from '../lambda/store/client';
 import type { WebhookDynamo } from '../lambda/store/dynamo-http';
@@ -37,6 +39,8 @@ export interface StartOptions {
   /** Where to keep persistent data and the state file; LOCAL_DATA_DIR or `.local-data/` by default. */
   dataDir?: string;
   log?: LogSink;
+  /** Where the presence sync's lines go (when PRESENCE is set); standard output by default. */
+  presenceLog?: (line: PresenceLogLine) => void;
 }
 
 export interface RunningLocal extends LocalState {
@@ -79,6 +83,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
       declarations: connectorDeclarations(config.connectorDeclarations),
       secrets: new ConnectorSecrets(localSecretLoader(dataDir, env), 0),
     };
+    const stopPresence = startPresence(env, stores, connectors.secrets, options.presenceLog);
     const { server, url } = await startLocalUrl(
       handlersOf(config, webhookClient, stores, { connectors, console: buildConsoleAssets() }, options.log),
       options.port,
@@ -92,6 +97,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
       dataDir,
       seeded,
       async stop() {
+        await stopPresence();
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
         webhookClient.destroy();
@@ -141,5 +147,39 @@ function handlersOf(
   return {
     webhook: createWebhookHandler({ config, ...webhookStores(dynamo, config), ...logging }),
     admin: createAdminHandler({ config, stores, ...admin, ...logging }),
+  };
+}
+
+/**
+ * The presence sync as the schedule runs it in AWS, when PRESENCE is set: a pass at start and
+ * one every interval, against Microsoft or the endpoints PRESENCE_LOGIN_URL and
+ * PRESENCE_GRAPH_URL name. Resolves to what stops it (waiting for a pass under way).
+ */
+function startPresence(
+  env: Record<string, string | undefined>,
+  stores: AdminStores,
+  secrets: ConnectorSecrets,
+  log: ((line: PresenceLogLine) => void) | undefined,
+): () => Promise<void> {
+  const settings = parsePresenceSettings(env.PRESENCE);
+  if (!settings) return async () => undefined;
+  const sync = new PresenceSync({
+    settings,
+    stores,
+    secrets,
+    endpoints: {
+      loginUrl: env.PRESENCE_LOGIN_URL || MICROSOFT_ENDPOINTS.loginUrl,
+      graphUrl: env.PRESENCE_GRAPH_URL || MICROSOFT_ENDPOINTS.graphUrl,
+    },
+    log: log ?? ((line) => console.log(JSON.stringify(line))),
+  });
+  const intervalMs = settings.intervalSeconds * 1000;
+  let running: Promise<unknown> = sync.run(intervalMs);
+  const timer = setInterval(() => {
+    running = running.then(() => sync.run(intervalMs));
+  }, intervalMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
   };
 }

@@ -10,6 +10,7 @@ import { registerCallerCommands } from './callers/caller-commands';
 import { registerConnectorCommands } from './callers/connector-commands';
 import { registerExplainCommand } from './callers/explain-command';
 import { registerLearnCommands } from './callers/learn-commands';
+import { registerPresenceCommand } from './callers/presence-command';
 import { CliError, program, runTool, wholeNumber } from './cli';
 import { ImportFileError } from './csv';
 import { TOOL_RETRY_POLICY } from './tables';
@@ -53,6 +54,7 @@ export async function main(argv: string[]): Promise<void> {
   registerAgentCommands(cli);
   registerExplainCommand(cli);
   registerConnectorCommands(cli);
+  registerPresenceCommand(cli);
   try {
     await cli.parseAsync(argv, { from: 'user' });
   } catch (error) {

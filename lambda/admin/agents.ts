@@ -77,13 +77,16 @@ function agentIn(segment: string | undefined): string {
 
 /** An agent as the API shows it, with whether they can be routed to now and their aliases. */
 function agentView(agent: string, status: AgentStatus | undefined, directory: Directory, nowMs: number) {
-  const available = status?.available ?? true;
+  const handSet = status !== undefined && status.handSet !== false;
+  const now = status ? availabilityOf(new Map([[agent, status]]), agent, nowMs) : { available: true };
   return {
     agent,
-    available,
-    until: isoTime(status?.untilMs),
+    // The status set by hand (none set: available), then what holds now, whoever says so.
+    available: handSet ? status.available : true,
+    until: handSet ? isoTime(status.untilMs) : undefined,
     name: status?.name,
-    availableNow: status ? availabilityOf(new Map([[agent, status]]), agent, nowMs).available : true,
+    availableNow: now.available,
+    ...(now.available ? {} : { awayVia: now.via, awayUntil: isoTime(now.untilMs) }),
     aliases: aliasesOfAgent(directory, agent),
   };
 }

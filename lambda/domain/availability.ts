@@ -4,6 +4,7 @@
  */
 import { text } from './caller-facts';
 import { excerpt, ValidationError } from './errors';
+import { type AwaySource, type SyncedAway, syncedAwayAt } from './presence';
 import { timeOf } from './times';
 
 /** An agent's name, as people write it. */
@@ -34,26 +35,52 @@ export interface AgentStatus {
   /** When a status of `available: false` ends by itself, epoch ms. */
   untilMs?: number;
   name?: string;
+  /** When the status was set by hand (console, API, CLI), epoch ms. */
+  setAtMs?: number;
+  /** False: nobody set a status; the agent is in the roster for what the presence sync found. */
+  handSet?: false;
+  /** What the presence sync found, while its layer has not expired. */
+  synced?: { expiresMs: number; away: SyncedAway };
 }
 
 /** A company's agents by their token (`1003`, `sip:alice`). An agent not in it counts as available. */
 export type Roster = ReadonlyMap<string, AgentStatus>;
 
-/** Whether an agent can be routed to now, and if not, until when. */
+/** Whether an agent can be routed to now, and if not, until when and who says so. */
 export interface Availability {
   available: boolean;
   untilMs?: number;
+  /** Who made the agent away: set by hand, Teams presence, or Outlook's automatic replies. */
+  via?: AwaySource;
 }
 
 /**
  * An agent's availability at `nowMs`. Unknown roster (it could not be read) or an agent it
  * does not hold: available, since a missing roster must not keep callers from their agent.
+ * A status set by hand wins over the presence sync until it ends: away by hand is away; back by
+ * hand is back, until the sync finds the agent away anew (an away that began after it was set).
+ * What the sync found counts only until its layer expires, so a stopped sync strands nobody.
  */
 export function availabilityOf(roster: Roster | undefined, agent: string, nowMs: number): Availability {
   const status = roster?.get(agent);
-  if (!status || status.available) return { available: true };
-  if (status.untilMs !== undefined && status.untilMs <= nowMs) return { available: true };
-  return status.untilMs === undefined ? { available: false } : { available: false, untilMs: status.untilMs };
+  if (!status) return { available: true };
+  const handSet = status.handSet !== false;
+  if (handSet && !status.available && (status.untilMs === undefined || status.untilMs > nowMs)) {
+    return {
+      available: false,
+      via: 'manual',
+      ...(status.untilMs === undefined ? {} : { untilMs: status.untilMs }),
+    };
+  }
+  const synced =
+    status.synced && status.synced.expiresMs > nowMs ? syncedAwayAt(status.synced.away, nowMs) : undefined;
+  if (!synced) return { available: true };
+  if (handSet && status.available && (status.setAtMs ?? 0) >= synced.sinceMs) return { available: true };
+  return {
+    available: false,
+    via: synced.via,
+    ...(synced.untilMs === undefined ? {} : { untilMs: synced.untilMs }),
+  };
 }
 
 /** The fields of an agent's status in the roster. */

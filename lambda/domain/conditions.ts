@@ -121,8 +121,15 @@ export const CONDITIONS = {
     skips(_value: true, { field, agent }: InsertedAgent, roster: Roster | undefined, nowMs: number) {
       const availability = availabilityOf(roster, agent, nowMs);
       if (availability.available) return undefined;
+      const by =
+        availability.via === 'presence'
+          ? ' in Teams'
+          : availability.via === 'replies'
+            ? ' by automatic replies'
+            : '';
       const until =
-        availability.untilMs === undefined ? '' : ` until ${new Date(availability.untilMs).toISOString()}`;
+        (availability.untilMs === undefined ? '' : ` until ${new Date(availability.untilMs).toISOString()}`) +
+        by;
       // An agent from an attribute is CRM data: the reason, which is logged, names the attribute only.
       if (isAttribute(field)) return `the agent in ${field} unavailable${until}`;
       return `${field === 'lastAgent' ? 'last agent' : 'ticket agent'} ${agent} unavailable${until}`;

@@ -8,6 +8,7 @@ import type { AgentStatus } from '../domain/availability';
 import type { CallerFacts } from '../domain/caller-facts';
 import { type CallerRecord, FACT_NAMES, type HandWrittenFacts, isNumeric } from '../domain/facts';
 import { isCallerKey } from '../domain/numbers';
+import type { PresenceLayer, SyncedAway } from '../domain/presence';
 import { type Contribution, deriveFacts } from '../domain/records';
 import { LATEST_MS } from '../domain/times';
 
@@ -117,9 +118,77 @@ export function toRoster(item: Item | undefined): Map<string, AgentStatus> {
     // An end no date can hold (stored before times were bounded) reads as "until further notice".
     if (Number.isFinite(untilMs) && untilMs <= LATEST_MS) status.untilMs = untilMs;
     if (value.M.name?.S !== undefined) status.name = value.M.name.S;
+    const setAtMs = Number(value.M.updatedAt?.N);
+    if (Number.isFinite(setAtMs)) status.setAtMs = setAtMs;
     roster.set(name.slice(AGENT_ATTRIBUTE_PREFIX.length), status);
   }
+  const layer = presenceLayerOf(item);
+  for (const [agent, away] of layer?.away ?? []) {
+    const synced = { expiresMs: layer?.expiresMs ?? 0, away };
+    const status = roster.get(agent);
+    roster.set(agent, status ? { ...status, synced } : { available: true, handSet: false, synced });
+  }
   return roster;
+}
+
+/** The roster's attribute that holds the presence sync's layer, as JSON. */
+export const PRESENCE_ATTRIBUTE = 'presence';
+
+/** The presence sync's layer of a roster item; a layer it cannot read counts as none. */
+export function presenceLayerOf(item: Item | undefined): PresenceLayer | undefined {
+  const text = item?.[PRESENCE_ATTRIBUTE]?.S;
+  if (!text) return undefined;
+  try {
+    const stored = JSON.parse(text) as StoredLayer;
+    const away = new Map<string, SyncedAway>();
+    for (const [agent, entry] of Object.entries(stored.away ?? {})) {
+      const synced: SyncedAway = {};
+      if (typeof entry.p === 'number') synced.presence = { since: entry.p };
+      if (entry.r) {
+        synced.replies = {
+          ...(typeof entry.r.f === 'number' ? { fromMs: entry.r.f } : {}),
+          ...(typeof entry.r.u === 'number' ? { untilMs: entry.r.u } : {}),
+        };
+      }
+      away.set(agent, synced);
+    }
+    return {
+      atMs: Number(stored.at) || 0,
+      expiresMs: Number(stored.exp) || 0,
+      repliesAtMs: Number(stored.rat) || 0,
+      away,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The layer as the roster item keeps it: short names, since the webhook reads it on every roster load. */
+interface StoredLayer {
+  at?: number;
+  exp?: number;
+  rat?: number;
+  away?: Record<string, { p?: number; r?: { f?: number; u?: number } }>;
+}
+
+/** The attribute value of a layer. */
+export function presenceValue(layer: PresenceLayer): AttributeValue {
+  const away: NonNullable<StoredLayer['away']> = {};
+  for (const [agent, synced] of layer.away) {
+    away[agent] = {
+      ...(synced.presence ? { p: synced.presence.since } : {}),
+      ...(synced.replies
+        ? {
+            r: {
+              ...(synced.replies.fromMs !== undefined ? { f: synced.replies.fromMs } : {}),
+              ...(synced.replies.untilMs !== undefined ? { u: synced.replies.untilMs } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+  const stored: StoredLayer = { at: layer.atMs, exp: layer.expiresMs, rat: layer.repliesAtMs, away };
+  return { S: JSON.stringify(stored) };
 }
 
 /** When an item written at `nowMs` expires, in epoch seconds (DynamoDB's TTL unit). */

@@ -4,6 +4,7 @@
  */
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { type AgentStatus, MAX_AGENTS, RosterFullError } from '../domain/availability';
+import type { PresenceLayer } from '../domain/presence';
 import type { TableOptions } from './call-recorder';
 import { isConditionFailure } from './errors';
 import {
@@ -11,6 +12,9 @@ import {
   AGENT_COUNT,
   agentValue,
   type Item,
+  PRESENCE_ATTRIBUTE,
+  presenceLayerOf,
+  presenceValue,
   rosterItemKey,
   rosterRead,
   toRoster,
@@ -64,6 +68,34 @@ export class RosterStore {
       else if (Number(count) >= MAX_AGENTS) throw new RosterFullError();
       else await backOff.wait();
     }
+  }
+
+  /** The roster and the presence sync's layer of it, in one read. */
+  async getRosterAndLayer(
+    comId: string,
+  ): Promise<{ roster: Map<string, AgentStatus>; layer?: PresenceLayer }> {
+    const item = await this.getItem(comId);
+    const layer = presenceLayerOf(item);
+    return { roster: toRoster(item), ...(layer ? { layer } : {}) };
+  }
+
+  /**
+   * Replaces the presence sync's layer in one request. Hand-set statuses are other attributes
+   * of the item, so a sync and a person setting a status never lose each other's write.
+   */
+  async putPresenceLayer(comId: string, layer: PresenceLayer): Promise<void> {
+    await this.requests.send((abortSignal) =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: rosterItemKey(comId),
+          UpdateExpression: 'SET #presence = :layer, comId = :comId',
+          ExpressionAttributeNames: { '#presence': PRESENCE_ATTRIBUTE },
+          ExpressionAttributeValues: { ':layer': presenceValue(layer), ':comId': { S: comId } },
+        }),
+        { abortSignal },
+      ),
+    );
   }
 
   /** Forgets an agent (available again). Returns whether the roster held them. */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { connectorDeclarations } from '../../lambda/connectors/config';
 import { parseSecretDocument, secretDocumentText, withSecret } from '../../lambda/connectors/secrets';
+import { PRESENCE_SECRET_SOURCE } from '../../lambda/presence/settings';
 import { SecretsManagerSecret } from '../../lambda/store/secrets-manager';
 import { ensureLocalSecrets, localSecretsFile, writeLocalSecrets } from '../../local/secrets';
 import { localDataDir } from '../../local/state';
@@ -64,8 +65,10 @@ async function setSecret(
   source: string,
   flags: SecretFlags & { table?: string },
 ): Promise<void> {
-  if (!connectorDeclarations(process.env.CONNECTORS).has(source)) {
-    throw new CliError(`no connector is named "${source.slice(0, 24)}"`);
+  if (source !== PRESENCE_SECRET_SOURCE && !connectorDeclarations(process.env.CONNECTORS).has(source)) {
+    throw new CliError(
+      `no connector is named "${source.slice(0, 24)}" (the presence sync's client secret is ${PRESENCE_SECRET_SOURCE})`,
+    );
   }
   const value = flags.dropPrevious ? undefined : readSecret(flags.fromFile);
   const store = secretStore(tables, flags);
@@ -93,7 +96,7 @@ async function setSecret(
 }
 
 /** Where the secret document is: the local file, or the deployment's Secrets Manager secret. */
-function secretStore(tables: CallerTables, flags: SecretFlags & { table?: string }) {
+export function secretStore(tables: CallerTables, flags: { secretId?: string; table?: string }) {
   if (!flags.table) {
     const dataDir = localDataDir();
     ensureLocalSecrets(dataDir, tables.comId);

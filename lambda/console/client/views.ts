@@ -24,6 +24,9 @@ interface Agent {
   available: boolean;
   availableNow: boolean;
   until?: string;
+  /** Who makes the agent away now: by hand, Teams presence or automatic replies (the presence sync). */
+  awayVia?: 'manual' | 'presence' | 'replies';
+  awayUntil?: string;
   name?: string;
   aliases: string[];
 }
@@ -65,11 +68,14 @@ export async function agentsView(main: HTMLElement, setup: Setup): Promise<void>
       min: today(),
       'aria-label': `${t('backOn')} (${agent.agent})`,
     });
+    const away = agent.awayUntil ? t('awayUntil', { time: when(agent.awayUntil) }) : t('awayForGood');
     const state = agent.availableNow
       ? t('available')
-      : agent.until
-        ? t('awayUntil', { time: when(agent.until) })
-        : t('awayForGood');
+      : agent.awayVia === 'presence'
+        ? t('awayByPresence')
+        : agent.awayVia === 'replies'
+          ? `${away} ${t('byReplies')}`
+          : away;
     return h(
       'tr',
       {},

@@ -41,6 +41,9 @@ describe('the roster', () => {
       until,
       name: 'Holiday',
       availableNow: false,
+      // Who makes them away now: the status set by hand (the presence sync is the other).
+      awayVia: 'manual',
+      awayUntil: until,
       aliases: [],
     });
     await api.admin('PUT', '/agents/sip:alice', { body: { available: false } });
