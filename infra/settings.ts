@@ -13,7 +13,9 @@ import { PROJECT_ROOT } from '../bundle/options';
 import { type Config, ConfigError, describeProblem, ProblemCollector, parseConfig } from '../lambda/config';
 import { connectorDeclarations } from '../lambda/connectors/config';
 import { ConnectorConfigError } from '../lambda/connectors/declaration';
+import { ValidationError } from '../lambda/domain/errors';
 import { JsonError, readJson } from '../lambda/domain/json';
+import { type PresenceSettings, parsePresenceSettings } from '../lambda/presence/settings';
 
 /** A context value that cannot be used; the message names the key, the value and what would be right. */
 export class SettingsError extends Error {
@@ -47,6 +49,8 @@ export interface Settings {
   refusalAlarmThreshold: number;
   /** No webhook token digest: every command but deploy works; CloudFormation refuses the deploy. */
   webhookTokenMissing: boolean;
+  /** The presence sync from Microsoft 365 (`presence`); undefined: no sync, no schedule. */
+  presence: { settings: PresenceSettings; environment: Record<string, string> } | undefined;
 }
 
 /** Context keys → environment keys shared by both functions. */
@@ -111,7 +115,7 @@ export const INFRA_DEFAULTS = {
 } as const;
 
 /** Keys the settings read besides the function knobs (a file instead of inline `profiles`). */
-const OTHER_KEYS = ['profilesFile'] as const;
+const OTHER_KEYS = ['profilesFile', 'presence'] as const;
 
 const KNOWN_KEYS: readonly string[] = [
   ...new Set([...Object.keys(WEBHOOK_SETTINGS), ...Object.keys(ADMIN_SETTINGS)]),
@@ -150,13 +154,38 @@ export function readSettings(context: Context): Settings {
   collector.problems.push(...unknownKeys(context));
   const functions = functionSettings(context, collector);
   const infra = infraSettings(context, collector);
+  const presence = collector.check(() => presenceOf(context), undefined);
   if (collector.problems.length > 0 || !functions.webhook) {
     const unique = [...new Set(collector.problems.flatMap((problem) => problem.split('\n- ')))];
     throw new SettingsError(`invalid deployment settings (CDK context):\n- ${unique.join('\n- ')}`);
   }
   const digests = context.webhookTokenSha256;
   const webhookTokenMissing = digests === undefined || digests === null || digests === '';
-  return { ...infra, ...functions, webhook: functions.webhook, webhookTokenMissing };
+  return { ...infra, ...functions, webhook: functions.webhook, webhookTokenMissing, presence };
+}
+
+/**
+ * The presence sync's settings, validated as its function reads them: an object in cdk.json
+ * (or its JSON text with -c). The schedule runs in whole minutes.
+ */
+function presenceOf(context: Context): Settings['presence'] {
+  const value = context.presence;
+  if (value === undefined || value === null || value === '') return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let settings: PresenceSettings | undefined;
+  try {
+    settings = parsePresenceSettings(text);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new SettingsError(error.message);
+    throw error;
+  }
+  if (!settings) return undefined;
+  if (settings.intervalSeconds % 60 !== 0) {
+    throw new SettingsError(
+      `presence.intervalSeconds is ${settings.intervalSeconds}: the schedule runs in whole minutes (60, 120, …)`,
+    );
+  }
+  return { settings, environment: { PRESENCE: JSON.stringify(JSON.parse(text)) } };
 }
 
 /** The functions' environments, validated by the functions' own `parseConfig`. */

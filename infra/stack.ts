@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import { ENTRIES } from '../bundle/options';
 import { CALLER_TABLE } from '../lambda/store/items';
 import { Monitoring } from './monitoring';
+import { PresenceSync } from './presence-sync';
 import { type Settings, WEBHOOK_TOKEN_MISSING } from './settings';
 import { UrlFunction } from './url-function';
 
@@ -34,6 +35,8 @@ export class CallvoipWebhookStack extends Stack {
   readonly table: Table;
   /** The connectors' signing secrets, set with `npm run callers -- secret`. */
   readonly connectorSecrets: Secret;
+  /** The presence sync from Microsoft 365, when the `presence` setting is given. */
+  readonly presence: PresenceSync | undefined;
   readonly webhook: UrlFunction;
   readonly admin: UrlFunction;
   readonly monitoring: Monitoring;
@@ -82,6 +85,16 @@ export class CallvoipWebhookStack extends Stack {
     this.admin.allowItemActions(this.table, ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem']);
     this.connectorSecrets.grantRead(this.admin.function);
 
+    this.presence = settings.presence
+      ? new PresenceSync(this, 'Presence', {
+          ...settings.presence,
+          table: this.table,
+          secret: this.connectorSecrets,
+          logRetention: settings.logRetentionDays,
+          logLevel: settings.logLevel,
+        })
+      : undefined;
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       webhook: this.webhook,
       admin: this.admin,
@@ -89,6 +102,7 @@ export class CallvoipWebhookStack extends Stack {
       fallbackAlarmThreshold: settings.fallbackAlarmThreshold,
       refusalAlarmThreshold: settings.refusalAlarmThreshold,
       alarmEmail: settings.alarmEmail,
+      ...(this.presence ? { more: [this.presence.alarm] } : {}),
     });
     this.addOutputs();
     if (settings.webhookTokenMissing) this.refuseDeploy(WEBHOOK_TOKEN_MISSING);

@@ -18,7 +18,7 @@ import {
   LoggingFormat,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_RUNTIME, lambdaBundlingOf, PROJECT_ROOT } from '../bundle/options';
@@ -72,25 +72,8 @@ export class UrlFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: lambdaBundlingOf(props.entry),
-      runtime: LAMBDA_RUNTIME,
-      // arm64 starts ~10-20 ms faster than x86 for Node.js zip packages, and costs less.
-      architecture: Architecture.ARM_64,
-      memorySize: props.memoryMb,
+      ...projectFunctionProps(props, this.role, this.logGroup),
       timeout: Duration.seconds(Math.ceil(props.callerTimeoutMs / 1000) + TIMEOUT_HEADROOM_SECONDS),
-      description: props.description,
-      environment: props.environment,
-      role: this.role,
-      reservedConcurrentExecutions: props.reservedConcurrency > 0 ? props.reservedConcurrency : undefined,
-      logGroup: this.logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: props.logLevel,
-      // INFO keeps the platform.report lines the dashboard reads init durations from.
-      systemLogLevelV2: SystemLogLevel.INFO,
       // A replaced version is deleted once the alias has moved on, so versions do not pile up.
       currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY },
     });
@@ -129,4 +112,38 @@ export class UrlFunction extends Construct {
       );
     }
   }
+}
+
+/**
+ * What every function of the stack shares: the project's bundle of `entry`, the newest Node.js
+ * runtime, its own role and log group, JSON logs.
+ */
+export function projectFunctionProps(
+  props: Pick<
+    UrlFunctionProps,
+    'entry' | 'description' | 'environment' | 'memoryMb' | 'reservedConcurrency' | 'logLevel'
+  >,
+  role: iam.IRole,
+  logGroup: LogGroup,
+): NodejsFunctionProps {
+  return {
+    entry: path.join(PROJECT_ROOT, props.entry),
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    bundling: lambdaBundlingOf(props.entry),
+    runtime: LAMBDA_RUNTIME,
+    // arm64 starts ~10-20 ms faster than x86 for Node.js zip packages, and costs less.
+    architecture: Architecture.ARM_64,
+    memorySize: props.memoryMb,
+    description: props.description,
+    environment: props.environment,
+    role,
+    reservedConcurrentExecutions: props.reservedConcurrency > 0 ? props.reservedConcurrency : undefined,
+    logGroup,
+    loggingFormat: LoggingFormat.JSON,
+    applicationLogLevelV2: props.logLevel,
+    // INFO keeps the platform.report lines the dashboard reads init durations from.
+    systemLogLevelV2: SystemLogLevel.INFO,
+  };
 }

@@ -45,6 +45,8 @@ export interface AlarmsProps {
   alarmEmail: string | undefined;
   /** Names the topic in its e-mails. */
   stackName: string;
+  /** Alarms made elsewhere (the presence sync's) that notify and show here too. */
+  more?: Alarm[];
 }
 
 export class Alarms extends Construct {
@@ -108,6 +110,7 @@ export class Alarms extends Construct {
         1,
         'The admin API function failed: a CRM update may not have been stored. Read its log group.',
       ),
+      ...(props.more ?? []),
     ];
     this.topic = props.alarmEmail ? this.notify(props.alarmEmail, props.stackName) : undefined;
   }

@@ -23,6 +23,8 @@ export interface MonitoringProps {
   refusalAlarmThreshold: number;
   /** Alarm and recovery notices go here by e-mail; no topic without one. */
   alarmEmail?: string;
+  /** Alarms of other parts of the stack (the presence sync's) to notify and show. */
+  more?: Alarm[];
 }
 
 const PERIOD = Duration.minutes(5);
@@ -52,6 +54,7 @@ export class Monitoring extends Construct {
       period: PERIOD,
       alarmEmail: props.alarmEmail,
       stackName,
+      ...(props.more ? { more: props.more } : {}),
     });
     this.alarms = alarms.all;
     this.topic = alarms.topic;

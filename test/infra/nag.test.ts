@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { testApp } from '../support/cdk-app';
+import { PRESENCE_CONTEXT, testApp } from '../support/cdk-app';
 
 interface Violation {
   ruleName: string;
@@ -48,6 +48,7 @@ describe('cdk-nag AWS Solutions checks', () => {
       alarmEmail: 'ops@example.com',
       provisionedConcurrency: 2,
       allowedSourceCidrs: '203.0.113.0/24',
+      presence: PRESENCE_CONTEXT,
     });
     expect(findings(app)).toEqual([]);
   });

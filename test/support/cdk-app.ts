@@ -44,6 +44,17 @@ export function testApp(context: Record<string, unknown> = {}, options: { bundle
 }
 
 /** The synthesized template of the stack built with `context`. */
+/** A presence sync setting as a deployment gives it in cdk.json. */
+export const PRESENCE_CONTEXT = {
+  companies: [
+    {
+      comId: 'demo',
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      appId: '11111111-2222-4333-8444-555555555555',
+    },
+  ],
+};
+
 export function testTemplate(context: Record<string, unknown> = {}): Template {
   return Template.fromStack(testApp(context).stack);
 }
