@@ -28,10 +28,12 @@ export interface GraphSettings {
 /** The token endpoint refused the app's credentials: the setting to look at is named. */
 export class TokenRefusedError extends Error {
   override readonly name = 'TokenRefusedError';
-  constructor(readonly code: string) {
+  /** `code`: what Microsoft answered; `message`: instead, when there was nothing to send. */
+  constructor(code: string, message?: string) {
     super(
-      `Microsoft refused the presence sync's credentials (${code}): check presence.tenantId, presence.appId and ` +
-        'the microsoft365 client secret (npm run callers -- secret microsoft365)',
+      message ??
+        `Microsoft refused the presence sync's credentials (${code}): check presence.tenantId, presence.appId and ` +
+          'the microsoft365 client secret (npm run callers -- secret microsoft365)',
     );
   }
 }

@@ -114,7 +114,10 @@ export class PresenceSync {
   private async secretOf(comId: string): Promise<string> {
     const secret = (await this.deps.secrets.secretOf(comId, PRESENCE_SECRET_SOURCE))?.secrets[0];
     if (!secret)
-      throw new TokenRefusedError(`no ${PRESENCE_SECRET_SOURCE} secret is set for company ${comId}`);
+      throw new TokenRefusedError(
+        'no-secret',
+        `no ${PRESENCE_SECRET_SOURCE} client secret is set for company ${comId}: set it with npm run callers -- secret ${PRESENCE_SECRET_SOURCE}`,
+      );
     return secret;
   }
 }

@@ -227,6 +227,24 @@ describe('the presence sync', () => {
     });
   });
 
+  it('says which secret to set when the company has none, asking Microsoft nothing', async () => {
+    const none = new PresenceSync({
+      settings: settings(),
+      stores: api.stores,
+      secrets: new ConnectorSecrets(async () => '{}', 0),
+      endpoints: { loginUrl: graph.url, graphUrl: graph.url },
+      log: (line) => lines.push(line),
+    });
+    await none.run(10_000);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        outcome: 'refused',
+        reason: `no microsoft365 client secret is set for company ${DEMO_COMPANY}: set it with npm run callers -- secret microsoft365`,
+      }),
+    ]);
+    expect(graph.stats.tokens).toBe(0);
+  });
+
   it('logs counts only: no email, object id or whose presence it was', async () => {
     graph.users.set(ANNA, { presence: { availability: 'Offline' } });
     await sync().run(10_000);
