@@ -73,9 +73,10 @@ whereChromiumRuns('the console tests')('the console', () => {
     const requested: string[] = [];
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     await signIn(page, 'not-the-admin-token');
-    await expect(page.getByRole('alert').textContent()).resolves.toBe(
-      'This token is wrong or has expired: type it again.',
-    );
+    // The alert is on the page from the start, empty until the API has answered.
+    const message = 'This token is wrong or has expired: type it again.';
+    await page.getByRole('alert').getByText(message).waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(message);
     expect(requested.filter((path) => !path.startsWith('/console'))).toEqual(['/setup']);
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await context.close();
