@@ -6,7 +6,7 @@
  * (reserved concurrency 1), no retry of a failed run (the next run is the retry), and an alarm
  * when runs keep failing.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -24,7 +24,9 @@ import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-c
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENTRIES } from '../bundle/options';
+import type { PresenceLogLine } from '../lambda/presence/run';
 import type { PresenceSettings } from '../lambda/presence/settings';
+import { logField } from './monitoring/log-metrics';
 import { projectFunctionProps } from './url-function';
 
 /** Failed runs in a row that raise the alarm. */
@@ -123,10 +125,10 @@ export class PresenceSync extends Construct {
     const failedRuns = new MetricFilter(this, 'FailedPassesFilter', {
       logGroup: this.logGroup,
       filterPattern: FilterPattern.any(
-        FilterPattern.stringValue('$.outcome', '=', 'failed'),
-        FilterPattern.stringValue('$.outcome', '=', 'refused'),
+        FilterPattern.stringValue(logField<PresenceLogLine>('outcome'), '=', 'failed'),
+        FilterPattern.stringValue(logField<PresenceLogLine>('outcome'), '=', 'refused'),
       ),
-      metricNamespace: 'CallvoipWebhook',
+      metricNamespace: `Callvoip/${Stack.of(this).stackName}`,
       metricName: 'PresenceFailedPasses',
       metricValue: '1',
     }).metric({ statistic: Stats.SUM, period: interval });

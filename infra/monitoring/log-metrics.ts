@@ -25,7 +25,8 @@ export const CAUSES: Record<FallbackCause, string> = {
 };
 
 /** The JSON path of a field of the function's log line; the type keeps the names in step with the code. */
-export const logField = (name: keyof RequestLog) => `$.message.${name}`;
+export const logField = <Line extends object = RequestLog>(name: Extract<keyof Line, string>) =>
+  `$.message.${name}`;
 
 export interface LogMetricsProps {
   logGroup: ILogGroup;

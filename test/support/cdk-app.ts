@@ -65,9 +65,9 @@ export interface StackFilter {
   transformation: MetricTransformation;
 }
 
-/** The metric filters of the synthesized stack, by metric name. */
-export function stackFilters(): Map<string, StackFilter> {
-  const resources = testTemplate().findResources('AWS::Logs::MetricFilter');
+/** The metric filters of the synthesized stack (with `context`), by metric name. */
+export function stackFilters(context: Record<string, unknown> = {}): Map<string, StackFilter> {
+  const resources = testTemplate(context).findResources('AWS::Logs::MetricFilter');
   const found = new Map<string, StackFilter>();
   for (const { Properties } of Object.values(resources)) {
     const { FilterPattern, MetricTransformations } = Properties as {

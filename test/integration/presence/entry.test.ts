@@ -18,6 +18,8 @@ import { DEMO_COMPANY } from '../../../local/demo';
 import { lambdaNode } from '../../../local/lambda-node';
 import { type GraphStandIn, startGraph } from '../../../local/standins/graph';
 import { type SecretsManagerStandIn, startSecretsManager } from '../../../local/standins/secrets-manager';
+import { PRESENCE_CONTEXT, stackFilters } from '../../support/cdk-app';
+import { matchesFilter } from '../../support/filter-pattern';
 import { adminUnderTest, useDynalite } from '../../support/harness';
 
 const run = promisify(execFile);
@@ -25,7 +27,11 @@ const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const APP = '11111111-2222-4333-8444-555555555555';
 const SECRET = 'client~secret.for-the-presence-sync';
 const ANNA = 'fa8bf3dc-eca7-46b7-bad1-db199b62afc3';
+/** Lambda's JSON log format: each console call one line, its first argument as `message`. */
 const RUNNER = `
+for (const [method, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR']]) {
+  console[method] = (message) => process.stdout.write(JSON.stringify({ level, message }) + '\\n');
+}
 const [bundle] = process.argv.slice(2);
 const { handler } = await import(bundle);
 const result = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, { getRemainingTimeInMillis: () => 20000 });
@@ -79,10 +85,7 @@ async function scheduledRun(tableName: string) {
   });
   const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
   const result = stdout.split('\n').find((line) => line.startsWith('RESULT '));
-  return {
-    result: JSON.parse(result?.slice('RESULT '.length) ?? 'null'),
-    lines: lines.map((line) => JSON.parse(line)),
-  };
+  return { result: JSON.parse(result?.slice('RESULT '.length) ?? 'null'), lines };
 }
 
 it('runs a pass on its schedule event: Offline in Teams makes the agent away in the roster', async () => {
@@ -92,9 +95,12 @@ it('runs a pass on its schedule event: Offline in Teams makes the agent away in 
     graph.users.set(ANNA, { presence: { availability: 'Offline' } });
     const { result, lines } = await scheduledRun(api.config.tableName);
     expect(result).toEqual({ passes: 1, failed: 0 });
-    expect(lines).toEqual([
+    expect(lines.map((line) => JSON.parse(line).message)).toEqual([
       expect.objectContaining({ fn: 'presence', outcome: 'written', agents: 1, away: 1 }),
     ]);
+    // The stack's failed-pass filter counts exactly the failed lines the function writes.
+    const failedPasses = stackFilters({ presence: PRESENCE_CONTEXT }).get('PresenceFailedPasses');
+    expect(matchesFilter(failedPasses?.pattern ?? '', lines[0] ?? '')).toBe(false);
     expect(secrets.reads()).toBe(1);
     const roster = await api.stores.roster.getRoster(DEMO_COMPANY);
     expect(availabilityOf(roster, '1005', Date.now())).toEqual({ available: false, via: 'presence' });
@@ -102,7 +108,10 @@ it('runs a pass on its schedule event: Offline in Teams makes the agent away in 
     graph.throttle(10, 60);
     const failed = await scheduledRun(api.config.tableName);
     expect(failed.result).toEqual({ passes: 1, failed: 1 });
-    expect(failed.lines).toEqual([expect.objectContaining({ outcome: 'failed' })]);
+    expect(failed.lines.map((line) => JSON.parse(line).message)).toEqual([
+      expect.objectContaining({ outcome: 'failed' }),
+    ]);
+    expect(matchesFilter(failedPasses?.pattern ?? '', failed.lines[0] ?? '')).toBe(true);
   } finally {
     api.destroy();
   }
