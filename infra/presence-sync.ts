@@ -27,7 +27,7 @@ import { ENTRIES } from '../bundle/options';
 import type { PresenceLogLine } from '../lambda/presence/run';
 import type { PresenceSettings } from '../lambda/presence/settings';
 import { logField } from './monitoring/log-metrics';
-import { projectFunctionProps } from './url-function';
+import { grantTableKey, projectFunctionProps } from './url-function';
 
 /** Failed runs in a row that raise the alarm. */
 export const PRESENCE_ALARM_RUNS = 3;
@@ -98,17 +98,7 @@ export class PresenceSync extends Construct {
         conditions: leadingKeys(['agents']),
       }),
     );
-    if (props.table.encryptionKey) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-          resources: [props.table.encryptionKey.keyArn],
-          conditions: {
-            StringEquals: { 'kms:ViaService': `dynamodb.${props.table.stack.region}.amazonaws.com` },
-          },
-        }),
-      );
-    }
+    grantTableKey(role, props.table);
     props.secret.grantRead(role);
 
     this.rule = new Rule(this, 'Schedule', {

@@ -102,15 +102,7 @@ export class UrlFunction extends Construct {
         resources: [table.tableArn],
       }),
     );
-    if (table.encryptionKey) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-          resources: [table.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${table.stack.region}.amazonaws.com` } },
-        }),
-      );
-    }
+    grantTableKey(this.role, table);
   }
 }
 
@@ -146,4 +138,16 @@ export function projectFunctionProps(
     // INFO keeps the platform.report lines the dashboard reads init durations from.
     systemLogLevelV2: SystemLogLevel.INFO,
   };
+}
+
+/** Lets `role` use `table`'s customer-managed key (if it has one), and only through DynamoDB. */
+export function grantTableKey(role: iam.IRole, table: ITable): void {
+  if (!table.encryptionKey) return;
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resources: [table.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${table.stack.region}.amazonaws.com` } },
+    }),
+  );
 }

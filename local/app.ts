@@ -14,7 +14,7 @@ import { ConnectorSecrets } from '../lambda/connectors/secrets';
 import type { ConsoleAssets } from '../lambda/console/page';
 import { mintToken, sha256Hex } from '../lambda/http/access';
 import type { LogSink } from '../lambda/http/request-log';
-import { MICROSOFT_ENDPOINTS, type PresenceLogLine, PresenceSync } from '../lambda/presence/run';
+import { microsoftEndpoints, type PresenceLogLine, PresenceSync } from '../lambda/presence/run';
 import { parsePresenceSettings } from '../lambda/presence/settings';
 import { type AdminStores, adminStores } from '../lambda/store/admin-stores';
 import { createDynamoClient } from '../lambda/store/client';
@@ -167,10 +167,7 @@ function startPresence(
     settings,
     stores,
     secrets,
-    endpoints: {
-      loginUrl: env.PRESENCE_LOGIN_URL || MICROSOFT_ENDPOINTS.loginUrl,
-      graphUrl: env.PRESENCE_GRAPH_URL || MICROSOFT_ENDPOINTS.graphUrl,
-    },
+    endpoints: microsoftEndpoints(env),
     log: log ?? ((line) => console.log(JSON.stringify(line))),
   });
   const intervalMs = settings.intervalSeconds * 1000;

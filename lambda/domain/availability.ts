@@ -4,7 +4,7 @@
  */
 import { text } from './caller-facts';
 import { excerpt, ValidationError } from './errors';
-import { type AwaySource, type SyncedAway, syncedAwayAt } from './presence';
+import { type AwaySource, type PresenceLayer, type SyncedAway, syncedAwayAt } from './presence';
 import { timeOf } from './times';
 
 /** An agent's name, as people write it. */
@@ -81,6 +81,27 @@ export function availabilityOf(roster: Roster | undefined, agent: string, nowMs:
     via: synced.via,
     ...(synced.untilMs === undefined ? {} : { untilMs: synced.untilMs }),
   };
+}
+
+/**
+ * The roster with `layer` as the presence sync's layer, in place of the one it held: each
+ * hand-set status keeps what was set by hand, and every agent the layer holds away carries it
+ * (an agent nobody set a status for joins as `handSet: false`).
+ */
+export function withPresenceLayer(
+  roster: Roster,
+  layer: PresenceLayer | undefined,
+): Map<string, AgentStatus> {
+  const merged = new Map<string, AgentStatus>();
+  for (const [agent, { synced: _replaced, ...status }] of roster) {
+    if (status.handSet !== false) merged.set(agent, status);
+  }
+  for (const [agent, away] of layer?.away ?? []) {
+    const synced = { expiresMs: layer?.expiresMs ?? 0, away };
+    const status = merged.get(agent);
+    merged.set(agent, status ? { ...status, synced } : { available: true, handSet: false, synced });
+  }
+  return merged;
 }
 
 /** The fields of an agent's status in the roster. */

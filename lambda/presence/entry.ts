@@ -11,7 +11,7 @@ import { adminStores } from '../store/admin-stores';
 import { createDynamoClient } from '../store/client';
 import type { RetryPolicy } from '../store/requests';
 import { SecretsManagerSecret } from '../store/secrets-manager';
-import { MICROSOFT_ENDPOINTS, PresenceSync } from './run';
+import { microsoftEndpoints, PresenceSync } from './run';
 import { parsePresenceSettings } from './settings';
 
 /** A pass is no request's answer: it may wait longer on the table than an admin request. */
@@ -37,10 +37,7 @@ const secret = config.connectorSecretsId
   : undefined;
 const secrets = new ConnectorSecrets(secret ? () => secret.read() : async () => '{}');
 const stores = adminStores(client, config, PRESENCE_RETRY_POLICY);
-const endpoints = {
-  loginUrl: process.env.PRESENCE_LOGIN_URL || MICROSOFT_ENDPOINTS.loginUrl,
-  graphUrl: process.env.PRESENCE_GRAPH_URL || MICROSOFT_ENDPOINTS.graphUrl,
-};
+const endpoints = microsoftEndpoints(process.env);
 let sync: PresenceSync | undefined;
 
 export async function handler(

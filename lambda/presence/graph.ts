@@ -56,7 +56,7 @@ export class GraphClient {
   ) {}
 
   /** The presences of `ids` (Entra object ids), by id; ids Graph does not know are left out. */
-  async presences(ids: readonly string[], deadline: AbortSignal): Promise<Map<string, GraphPresence>> {
+  async presences(ids: readonly string[], deadline: PassDeadline): Promise<Map<string, GraphPresence>> {
     const found = new Map<string, GraphPresence>();
     for (let start = 0; start < ids.length; start += PRESENCE_BATCH) {
       const body = JSON.stringify({ ids: ids.slice(start, start + PRESENCE_BATCH) });
@@ -76,7 +76,7 @@ export class GraphClient {
   /** Each agent's automatic-replies setting, by id; a user without a mailbox is left out. */
   async automaticReplies(
     ids: readonly string[],
-    deadline: AbortSignal,
+    deadline: PassDeadline,
   ): Promise<Map<string, GraphAutomaticReplies>> {
     const found = new Map<string, GraphAutomaticReplies>();
     let next = 0;
@@ -93,7 +93,7 @@ export class GraphClient {
   }
 
   /** One Graph request: its JSON, or undefined for a 404. */
-  private async graph(method: string, path: string, deadline: AbortSignal, body?: string): Promise<unknown> {
+  private async graph(method: string, path: string, deadline: PassDeadline, body?: string): Promise<unknown> {
     let renewed = false;
     for (;;) {
       const token = await this.bearer(deadline);
@@ -124,7 +124,7 @@ export class GraphClient {
     }
   }
 
-  private async bearer(deadline: AbortSignal): Promise<string> {
+  private async bearer(deadline: PassDeadline): Promise<string> {
     if (this.token && this.token.expiresMs > this.now()) return this.token.value;
     const form = new URLSearchParams({
       client_id: this.settings.appId,
@@ -158,15 +158,15 @@ export class GraphClient {
     }
   }
 
-  private async send(url: string, deadline: AbortSignal, init: RequestInit): Promise<Response> {
+  private async send(url: string, deadline: PassDeadline, init: RequestInit): Promise<Response> {
     try {
       return await this.fetcher(url, {
         ...init,
-        signal: AbortSignal.any([deadline, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+        signal: AbortSignal.any([deadline.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       });
     } catch (error) {
       throw new GraphUnavailableError(
-        deadline.aborted
+        deadline.signal.aborted
           ? 'Microsoft did not answer within the pass'
           : `no answer from Microsoft (${(error as Error).name})`,
       );
@@ -174,13 +174,13 @@ export class GraphClient {
   }
 
   /** 429/5xx: waits the Retry-After when the deadline allows it, else fails the pass. */
-  private async waitOut(response: Response, deadline: AbortSignal): Promise<void> {
+  private async waitOut(response: Response, deadline: PassDeadline): Promise<void> {
     await response.body?.cancel();
     const retryable = response.status === 429 || response.status >= 500;
     const seconds = Number(response.headers.get('retry-after') ?? '1');
     const waitMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
     if (!retryable) throw new GraphUnavailableError(`Microsoft answered ${response.status}`);
-    const left = deadlineLeft(deadline);
+    const left = deadline.signal.aborted ? 0 : deadline.endsAtMs - this.now();
     if (waitMs >= left) {
       throw new GraphUnavailableError(
         `Microsoft answered ${response.status}, retry after ${seconds} s: beyond this pass`,
@@ -190,18 +190,13 @@ export class GraphClient {
   }
 }
 
-/** The deadlines of a pass carry when they end, so a wait can tell whether it fits. */
-const ENDS = new WeakMap<AbortSignal, number>();
-
-/** A deadline `ms` from now that knows when it ends. */
-export function passDeadline(ms: number, now: () => number = Date.now): AbortSignal {
-  const signal = AbortSignal.timeout(ms);
-  ENDS.set(signal, now() + ms);
-  return signal;
+/** A pass's deadline: its signal for the requests, and when it ends, for a wait to tell whether it fits. */
+export interface PassDeadline {
+  signal: AbortSignal;
+  endsAtMs: number;
 }
 
-function deadlineLeft(deadline: AbortSignal): number {
-  if (deadline.aborted) return 0;
-  const end = ENDS.get(deadline);
-  return end === undefined ? Number.POSITIVE_INFINITY : end - Date.now();
+/** A deadline `ms` from now. */
+export function passDeadline(ms: number, now: () => number = Date.now): PassDeadline {
+  return { signal: AbortSignal.timeout(ms), endsAtMs: now() + ms };
 }

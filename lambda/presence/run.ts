@@ -10,6 +10,7 @@ import {
   GraphClient,
   type GraphSettings,
   GraphUnavailableError,
+  type PassDeadline,
   passDeadline,
   TokenRefusedError,
 } from './graph';
@@ -22,10 +23,18 @@ export interface MicrosoftEndpoints {
   graphUrl: string;
 }
 
-export const MICROSOFT_ENDPOINTS: MicrosoftEndpoints = {
+const MICROSOFT_ENDPOINTS: MicrosoftEndpoints = {
   loginUrl: 'https://login.microsoftonline.com',
   graphUrl: 'https://graph.microsoft.com',
 };
+
+/** Microsoft's endpoints, or the stand-ins PRESENCE_LOGIN_URL and PRESENCE_GRAPH_URL name. */
+export function microsoftEndpoints(env: Readonly<Record<string, string | undefined>>): MicrosoftEndpoints {
+  return {
+    loginUrl: env.PRESENCE_LOGIN_URL || MICROSOFT_ENDPOINTS.loginUrl,
+    graphUrl: env.PRESENCE_GRAPH_URL || MICROSOFT_ENDPOINTS.graphUrl,
+  };
+}
 
 /** One company's line: the pass's counts, or why it failed. */
 export interface PresenceLogLine {
@@ -67,7 +76,7 @@ export class PresenceSync {
     return Promise.all(this.deps.settings.companies.map((company) => this.pass(company, deadline, now)));
   }
 
-  private async pass(company: PresenceCompany, deadline: AbortSignal, now: () => number) {
+  private async pass(company: PresenceCompany, deadline: PassDeadline, now: () => number) {
     const startedMs = now();
     const line = (fields: Omit<PresenceLogLine, 'fn' | 'comId' | 'durationMs'>) =>
       this.deps.log({ fn: 'presence', comId: company.comId, ...fields, durationMs: now() - startedMs });

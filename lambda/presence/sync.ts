@@ -6,7 +6,7 @@
  *
  * What it reports is counts and agent tokens only: never a name, an email or an object id.
  */
-import { availabilityOf, type Roster } from '../domain/availability';
+import { availabilityOf, type Roster, withPresenceLayer } from '../domain/availability';
 import {
   type GraphAutomaticReplies,
   type GraphPresence,
@@ -18,7 +18,7 @@ import {
 } from '../domain/presence';
 import type { DirectoryStore } from '../store/directory-store';
 import type { RosterStore } from '../store/roster-store';
-import type { GraphClient } from './graph';
+import type { GraphClient, PassDeadline } from './graph';
 import type { PresenceCompany, PresenceSettings } from './settings';
 
 /** A change the pass makes (or, dry, would make) to whether an agent can be routed to. */
@@ -49,7 +49,7 @@ export interface PassDeps {
   graph: GraphClient;
   settings: PresenceSettings;
   nowMs: number;
-  deadline: AbortSignal;
+  deadline: PassDeadline;
   /** Only say what would change. */
   dryRun?: boolean;
 }
@@ -147,17 +147,7 @@ function changesOf(
   agents: string[],
   nowMs: number,
 ): AvailabilityChange[] {
-  const after = new Map(roster);
-  for (const [agent, status] of roster) {
-    const { synced: _dropped, ...rest } = status;
-    if (rest.handSet === false) after.delete(agent);
-    else after.set(agent, rest);
-  }
-  for (const [agent, away] of layer.away) {
-    const status = after.get(agent);
-    const synced = { expiresMs: layer.expiresMs, away };
-    after.set(agent, status ? { ...status, synced } : { available: true, handSet: false, synced });
-  }
+  const after = withPresenceLayer(roster, layer);
   const changes: AvailabilityChange[] = [];
   for (const agent of [...new Set(agents)].sort()) {
     const from = described(availabilityOf(roster, agent, nowMs));

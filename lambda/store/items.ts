@@ -4,7 +4,7 @@
  * expires `retentionDays` after its last write.
  */
 import type { AttributeValue, GetItemCommandInput } from '@aws-sdk/client-dynamodb';
-import type { AgentStatus } from '../domain/availability';
+import { type AgentStatus, withPresenceLayer } from '../domain/availability';
 import type { CallerFacts } from '../domain/caller-facts';
 import { type CallerRecord, FACT_NAMES, type HandWrittenFacts, isNumeric } from '../domain/facts';
 import { isCallerKey } from '../domain/numbers';
@@ -122,13 +122,7 @@ export function toRoster(item: Item | undefined): Map<string, AgentStatus> {
     if (Number.isFinite(setAtMs)) status.setAtMs = setAtMs;
     roster.set(name.slice(AGENT_ATTRIBUTE_PREFIX.length), status);
   }
-  const layer = presenceLayerOf(item);
-  for (const [agent, away] of layer?.away ?? []) {
-    const synced = { expiresMs: layer?.expiresMs ?? 0, away };
-    const status = roster.get(agent);
-    roster.set(agent, status ? { ...status, synced } : { available: true, handSet: false, synced });
-  }
-  return roster;
+  return withPresenceLayer(roster, presenceLayerOf(item));
 }
 
 /** The roster's attribute that holds the presence sync's layer, as JSON. */

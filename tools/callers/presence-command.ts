@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { ConnectorSecrets } from '../../lambda/connectors/secrets';
-import { MICROSOFT_ENDPOINTS, type PresenceLogLine, PresenceSync } from '../../lambda/presence/run';
+import { microsoftEndpoints, type PresenceLogLine, PresenceSync } from '../../lambda/presence/run';
 import { parsePresenceSettings } from '../../lambda/presence/settings';
 import { CliError } from '../cli';
 import { type CallerTables, withTables } from '../tables';
@@ -50,10 +50,7 @@ async function presencePassCommand(tables: CallerTables, _: string, flags: Prese
       settings: { ...settings, companies },
       stores: tables.stores,
       secrets: new ConnectorSecrets(() => store.read(), 0),
-      endpoints: {
-        loginUrl: process.env.PRESENCE_LOGIN_URL || MICROSOFT_ENDPOINTS.loginUrl,
-        graphUrl: process.env.PRESENCE_GRAPH_URL || MICROSOFT_ENDPOINTS.graphUrl,
-      },
+      endpoints: microsoftEndpoints(process.env),
       log: (line) => lines.push(line),
       ...(flags.apply ? {} : { dryRun: true }),
     });
