@@ -62,8 +62,9 @@ export const consolePage: AdminRoute = async (context, admin) => {
 
 export const consoleAsset: AdminRoute = async (context, admin) => {
   const name = admin.params[0] ?? '';
-  const asset = assetsOf(context.console)[name];
-  if (!asset || !Object.hasOwn(assetsOf(context.console), name)) {
+  const assets = assetsOf(context.console);
+  const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
+  if (!asset) {
     throw new HttpError(404, `no console asset named ${name.slice(0, 40)}`);
   }
   admin.entry.reason = 'console:asset';
