@@ -15,6 +15,8 @@ export interface EventInput {
   body?: string;
   base64?: boolean;
   sourceIp?: string;
+  /** The Function URL's id of this request; a fresh one when not given, as AWS gives each request its own. */
+  requestId?: string;
 }
 
 /** A Function URL event (payload format 2.0) as AWS builds it. */
@@ -41,7 +43,7 @@ export function functionUrlEvent(input: EventInput = {}): LambdaFunctionURLEvent
         sourceIp: input.sourceIp ?? '203.0.113.7',
         userAgent: 'test',
       },
-      requestId: 'req-1',
+      requestId: input.requestId ?? randomUUID(),
       routeKey: '$default',
       stage: '$default',
       time: new Date().toISOString(),

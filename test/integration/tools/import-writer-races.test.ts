@@ -29,7 +29,9 @@ it(`loses no call and no report that was acknowledged during an import of ${CALL
   let position = 0;
   let importing = true;
   const reported = new Map<number, string>();
+  /** Per caller: the calls answered from the table (a route, not a fallback), and all calls sent. */
   const called = new Map<number, number>();
+  const sent = new Map<number, number>();
   const pick = () => Math.min(CALLERS - 1, position + Math.floor(Math.random() * AHEAD));
 
   const worker = async (id: number) => {
@@ -44,12 +46,16 @@ it(`loses no call and no report that was acknowledged during an import of ${CALL
         if (JSON.parse(answer.body ?? '{}').result === 'recorded') reported.set(index, agent);
         else reported.delete(index);
       } else {
+        const requestId = `call-${id}-${turn}`;
+        sent.set(index, (sent.get(index) ?? 0) + 1);
         const answer = await api.call({
           body: callBody({ com_id: DEMO_COMPANY, caller_number: numberOf(index) }),
           headers: { 'content-type': 'application/json' },
           query: { token: WEBHOOK_TOKEN },
+          requestId,
         });
-        if (answer.statusCode === 200 && !api.logs.at(-1)?.fallbackCause) {
+        const line = api.logs.find((entry) => entry.requestId === requestId);
+        if (answer.statusCode === 200 && line && !line.fallbackCause) {
           called.set(index, (called.get(index) ?? 0) + 1);
         }
       }
@@ -79,9 +85,14 @@ it(`loses no call and no report that was acknowledged during an import of ${CALL
     const stored = await api.stores.callers.getCaller(DEMO_COMPANY, keyOf(index), Date.now());
     if (stored?.lastAgent !== agent) lost.push(`report of ${index}: ${stored?.lastAgent}`);
   }
+  // A call that fell back on its deadline may still have been counted: stored lies between
+  // the acknowledged calls and all calls sent, and each call counts once.
   for (const [index, calls] of called) {
     const stored = await api.stores.callers.getCaller(DEMO_COMPANY, keyOf(index), Date.now());
-    if (stored?.calls !== calls) lost.push(`calls of ${index}: ${stored?.calls} of ${calls}`);
+    const most = sent.get(index) ?? 0;
+    const count = stored?.calls ?? 0;
+    if (count < calls || count > most)
+      lost.push(`calls of ${index}: ${count}, acknowledged ${calls} of ${most}`);
     if (stored?.name !== `Klant ${index}`) lost.push(`name of ${index}: ${stored?.name}`);
   }
   expect(lost).toEqual([]);

@@ -11,6 +11,7 @@ describe('toPlainRequest', () => {
       headers: { 'Content-Type': 'application/json' },
       body: '{"a":1}',
       sourceIp: '198.51.100.7',
+      requestId: 'req-1',
     });
 
     // Act
