@@ -110,5 +110,92 @@ export const ZENDESK: ConnectorDeclaration = {
   ],
 };
 
+/** HubSpot's event type: `subscriptionType`, or `eventType` as older payloads name it. */
+const HUBSPOT_TYPE = '(subscriptionType || eventType)';
+
+/**
+ * HubSpot's app webhooks: a list of events, each naming one contact and at most one property.
+ * Phone numbers come from `phone` and `mobilephone` changes (each kept as its field), the owner
+ * from `hubspot_owner_id` as the alias `hubspot:<owner id>`; a deletion or a merge forgets the
+ * contacts that are gone. Other properties are the deployment's to map (docs/connectors.md).
+ */
+export const HUBSPOT: ConnectorDeclaration = {
+  name: 'hubspot',
+  auth: { scheme: 'hubspot-v3' },
+  events: '[*]',
+  kind: HUBSPOT_TYPE,
+  rules: [
+    {
+      when: `${HUBSPOT_TYPE} == 'contact.deletion' || ${HUBSPOT_TYPE} == 'contact.privacyDeletion'`,
+      contact: 'objectId',
+      contactVersion: 'occurredAt',
+      forgetContact: true,
+      phones: '`[]`',
+    },
+    {
+      when: `${HUBSPOT_TYPE} == 'contact.merge'`,
+      contact:
+        '[mergedObjectIds || `[]`, (newObjectId && newObjectId != primaryObjectId) && [primaryObjectId] || `[]`][]',
+      contactVersion: 'occurredAt',
+      forgetContact: true,
+      phones: '`[]`',
+    },
+    { when: `${HUBSPOT_TYPE} != 'contact.propertyChange'`, ignore: 'not-a-property-change' },
+    {
+      when: "propertyName == 'phone' || propertyName == 'mobilephone'",
+      contact: 'objectId',
+      contactVersion: 'occurredAt',
+      phones: 'propertyValue',
+      phoneField: 'propertyName',
+    },
+    {
+      when: "propertyName == 'hubspot_owner_id'",
+      contact: 'objectId',
+      owner: {
+        path: "propertyValue && join('', ['hubspot:', to_string(propertyValue)])",
+        attribute: 'accountManager',
+      },
+      factsVersion: 'occurredAt',
+    },
+    { ignore: 'property-not-mapped' },
+  ],
+};
+
+/** Where a Pipedrive person's owner may be named: v2's id, or v1's owner object with its email. */
+const PIPEDRIVE_OWNER =
+  "[data.owner_id.email, data.owner_id.id && join('', ['pipedrive:', to_string(data.owner_id.id)]), type(data.owner_id) == 'number' && join('', ['pipedrive:', to_string(data.owner_id)])]";
+/** A Pipedrive event's time: `meta.timestamp` (ISO, or Unix seconds), else the person's update time. */
+const PIPEDRIVE_TIME = 'meta.timestamp || data.update_time';
+
+/**
+ * Pipedrive's webhooks v2 on persons (`meta`, `data`, `previous`): each event carries the whole
+ * person, so its phones and owner replace what was held; a delete (also one a merge made)
+ * forgets it. Labels are ids a deployment names as tags (docs/connectors.md).
+ */
+export const PIPEDRIVE: ConnectorDeclaration = {
+  name: 'pipedrive',
+  auth: { scheme: 'basic' },
+  kind: 'meta.action',
+  rules: [
+    { when: "meta.entity != 'person'", ignore: 'not-a-person' },
+    {
+      when: "meta.action == 'delete'",
+      contact: 'meta.entity_id',
+      contactVersion: PIPEDRIVE_TIME,
+      forgetContact: true,
+      phones: '`[]`',
+    },
+    {
+      when: 'data',
+      contact: 'data.id || meta.entity_id',
+      contactVersion: PIPEDRIVE_TIME,
+      phones: '[data.phones[].value, data.phone[].value][]',
+      owner: { path: PIPEDRIVE_OWNER, attribute: 'accountManager' },
+      factsVersion: PIPEDRIVE_TIME,
+    },
+    { ignore: 'no-person-data' },
+  ],
+};
+
 /** The shipped connectors, by name. */
-export const BUILTIN_CONNECTORS: readonly ConnectorDeclaration[] = [MONEYBIRD, ZENDESK];
+export const BUILTIN_CONNECTORS: readonly ConnectorDeclaration[] = [MONEYBIRD, ZENDESK, HUBSPOT, PIPEDRIVE];

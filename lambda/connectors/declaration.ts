@@ -72,16 +72,32 @@ export interface RuleDeclaration {
   forgetContact?: boolean;
   /** The contact's phone numbers: a number or a list of them; none: the numbers held for the contact. */
   phones?: string;
+  /**
+   * The field of the contact those numbers are (`propertyName`: `phone`, `mobilephone`), for a
+   * source whose events carry one field at a time: each field's numbers are kept apart, and the
+   * contact's numbers are all of them. None: the numbers are all the contact has.
+   */
+  phoneField?: string;
   invoice?: EntityDeclaration;
   ticket?: EntityDeclaration;
   /** Attributes the event sets: name → where its value is (null or missing removes it). */
   attributes?: Record<string, string>;
-  /** The contact's owner, as the directory's aliases name agents: set as this attribute (`accountManager`). */
+  /**
+   * The contact's owner: where the names are that the directory's aliases may know them by (an
+   * email, `hubspot:<owner id>`), and the attribute that holds the agent they lead to
+   * (`accountManager`). A name no alias knows sets no agent; null or missing: no owner.
+   */
   owner?: { path: string; attribute: string };
   /** Tags the event sets (`on` holds) or takes off. */
   tags?: { tag: string; on: string }[];
   /** The version (or time) of the attributes, owner and tags; default: the delivery's time. */
   factsVersion?: string;
+  /**
+   * After this rule, the next rule whose `when` holds applies as well: its effects join these
+   * (the contact, phones and versions of the first rule that gives them). How a deployment adds
+   * its own facts to a shipped connector's events.
+   */
+  continue?: boolean;
 }
 
 /** A connector: its name (the route `/connectors/<name>`, its secret, its facts' source) and its rules. */
@@ -109,20 +125,35 @@ const HEADER = /^[a-z0-9-]{1,64}$/;
 
 /**
  * Validates a declaration given as parsed JSON: every expression compiles, every name is one
- * the rest of the product takes.
+ * the rest of the product takes. One that `extends` a shipped connector takes its auth, events
+ * and kind (unless it gives its own) and puts its rules before the shipped ones; without a name
+ * of its own it takes the shipped one's place.
  * @throws ConnectorConfigError naming the connector and the field.
  */
-export function parseConnector(value: unknown, where = 'connector'): ConnectorDeclaration {
+export function parseConnector(
+  value: unknown,
+  where = 'connector',
+  shipped: ReadonlyMap<string, ConnectorDeclaration> = new Map(),
+): ConnectorDeclaration {
   const spec = objectAt(value, where);
-  const name = spec.name;
+  let base: ConnectorDeclaration | undefined;
+  if (spec.extends !== undefined) {
+    base = typeof spec.extends === 'string' ? shipped.get(spec.extends) : undefined;
+    if (!base) {
+      throw new ConnectorConfigError(
+        `${where}: extends must name a shipped connector (${[...shipped.keys()].join(', ')}), got "${excerpt(String(spec.extends))}"`,
+      );
+    }
+  }
+  const name = spec.name ?? base?.name;
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new ConnectorConfigError(
       `${where}: name must be 2-24 of a-z, 0-9 and - (a letter first), got "${excerpt(String(name))}"`,
     );
   }
   const at = `connector "${name}"`;
-  allowOnly(spec, ['name', 'auth', 'events', 'kind', 'rules'], at);
-  const auth = authOf(spec.auth, `${at}: auth`);
+  allowOnly(spec, ['name', 'extends', 'auth', 'events', 'kind', 'rules'], at);
+  const auth = spec.auth === undefined && base ? base.auth : authOf(spec.auth, `${at}: auth`);
   for (const key of ['events', 'kind'] as const) {
     if (spec[key] !== undefined) expression(spec[key], `${at}: ${key}`);
   }
@@ -132,7 +163,13 @@ export function parseConnector(value: unknown, where = 'connector'): ConnectorDe
   spec.rules.forEach((rule, index) => {
     ruleOf(rule, `${at}, rule ${index + 1}`);
   });
-  return { ...(spec as unknown as ConnectorDeclaration), auth };
+  const rules = [...(spec.rules as RuleDeclaration[]), ...(base?.rules ?? [])];
+  const declaration: ConnectorDeclaration = { name, auth, rules };
+  const events = (spec.events as string | undefined) ?? base?.events;
+  const kind = (spec.kind as string | undefined) ?? base?.kind;
+  if (events !== undefined) declaration.events = events;
+  if (kind !== undefined) declaration.kind = kind;
+  return declaration;
 }
 
 function authOf(value: unknown, where: string): AuthDeclaration {
@@ -209,17 +246,27 @@ function ruleOf(value: unknown, where: string): void {
       'owner',
       'tags',
       'factsVersion',
+      'phoneField',
+      'continue',
     ],
     where,
   );
-  for (const key of ['when', 'contact', 'phones'] as const) {
+  for (const key of ['when', 'contact', 'phones', 'phoneField'] as const) {
     if (rule[key] !== undefined) expression(rule[key], `${where}: ${key}`);
   }
   for (const key of ['contactVersion', 'factsVersion'] as const) {
     if (rule[key] !== undefined) version(rule[key], `${where}: ${key}`);
   }
-  if (rule.forgetContact !== undefined && typeof rule.forgetContact !== 'boolean') {
-    throw new ConnectorConfigError(`${where}: forgetContact must be true or false`);
+  for (const key of ['forgetContact', 'continue'] as const) {
+    if (rule[key] !== undefined && typeof rule[key] !== 'boolean') {
+      throw new ConnectorConfigError(`${where}: ${key} must be true or false`);
+    }
+  }
+  if (rule.continue && rule.ignore !== undefined) {
+    throw new ConnectorConfigError(`${where}: a rule that ignores the event cannot continue`);
+  }
+  if (rule.phoneField !== undefined && rule.phones === undefined) {
+    throw new ConnectorConfigError(`${where}: phoneField needs phones (the numbers of that field)`);
   }
   if (rule.forgetContact && rule.phones === undefined) {
     throw new ConnectorConfigError(

@@ -18,7 +18,7 @@ import { HttpError } from '../http/errors';
 import type { ActivityOutcome } from '../store/activity-store';
 import type { ChangeOutcome } from '../store/contact-store';
 import type { ConnectorDeclaration } from './declaration';
-import { type EventReading, readDelivery, resolveAgents } from './engine';
+import { type EventReading, readDelivery, resolveAgents, unplacedAgent } from './engine';
 import { verifyDelivery } from './schemes';
 import { type ConnectorSecrets, SecretStoreError } from './secrets';
 
@@ -83,7 +83,9 @@ export async function connectorDelivery(context: AdminContext, admin: AdminReque
     });
     entry.event = readings.length === 1 ? readings[0]?.event : `${readings.length}-events`;
     const needsDirectory = readings.some(
-      (reading) => 'change' in reading && Object.keys(reading.assignees).length > 0,
+      (reading) =>
+        'change' in reading &&
+        (Object.keys(reading.assignees).length > 0 || Object.keys(reading.owners ?? {}).length > 0),
     );
     const directory = needsDirectory
       ? await context.stores.directory.getDirectory(comId)
@@ -144,15 +146,9 @@ async function applied(
       outcome: 'ignored',
       reason: reading.unreadableNumbers > 0 ? 'no-readable-phone-number' : 'no-phone-number',
     };
-  const unplaced = change.records.find(
-    (record) =>
-      record.kind === 'ticket' &&
-      !record.deleted &&
-      record.open &&
-      record.agent === undefined &&
-      record.assignee !== undefined,
-  );
-  if (unplaced) outcome.reason = 'assignee-not-in-directory';
+  const unplaced = unplacedAgent(change);
+  if (unplaced) outcome.reason = `${unplaced}-not-in-directory`;
+  if (result.beyondLimits) outcome.reason = `${result.beyondLimits}-facts-beyond-limits`;
   return outcome;
 }
 

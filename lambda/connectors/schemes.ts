@@ -130,13 +130,20 @@ function hubspot(request: PlainRequest, body: Uint8Array, secret: ConnectorSecre
     : refused('bad-signature', 'the signature matches no secret set for HubSpot');
 }
 
-/** HTTP basic credentials: each secret is `user:password`. */
+/**
+ * HTTP basic credentials: a secret `user:password` is compared whole; a secret without a colon
+ * (one `npm start` or `callers secret` minted) is the password, under any user name.
+ */
 function basic(request: PlainRequest, secret: ConnectorSecret, nowMs: number): Verdict {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
   if (!match) return refused('missing-signature', 'the Authorization: Basic header is missing');
   const given = Buffer.from(match[1] as string, 'base64').toString('utf8');
-  return anyEqual(given, secret.secrets)
+  const password = given.slice(given.indexOf(':') + 1);
+  const pairs = secret.secrets.filter((candidate) => candidate.includes(':'));
+  const passwords = secret.secrets.filter((candidate) => !candidate.includes(':'));
+  const matches = anyEqual(given, pairs) || anyEqual(password, passwords);
+  return matches
     ? { ok: true, signedAtMs: nowMs }
     : refused('bad-signature', 'the basic credentials match none set for this source');
 }

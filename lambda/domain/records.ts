@@ -11,6 +11,7 @@
  * record too, so an older "open" event cannot bring a deleted invoice back, while a newer event
  * (a reopened ticket) does.
  */
+import { CRM_DATA_LIMITS } from './caller-facts';
 import type { HandWrittenFacts } from './facts';
 
 /** The source name of what was written by hand (the admin API, the CLI, an import). */
@@ -57,14 +58,15 @@ export function storedVersion(record: Pick<FactRecord, 'version' | 'deleted'>): 
 
 /**
  * Whether `incoming` replaces `held` (nothing held: it does). A newer version does; the same
- * version does only for a ticket whose assignee now leads to another agent (an alias added
- * since), so a sync or a re-delivery after a directory change routes by the directory as it is.
+ * version does only for a ticket or an owner whose name now leads to another agent (an alias
+ * added since), so a sync or a re-delivery after a directory change routes by the directory as it is.
  */
 export function replaces(incoming: FactRecord, held: FactRecord | undefined): boolean {
   if (held === undefined) return true;
   const [mine, theirs] = [storedVersion(incoming), storedVersion(held)];
   if (mine !== theirs) return mine > theirs;
-  return incoming.kind === 'ticket' && !incoming.deleted && incoming.agent !== held.agent;
+  const placed = incoming.kind === 'ticket' || incoming.assignee !== undefined;
+  return placed && !incoming.deleted && incoming.agent !== held.agent;
 }
 
 /**
@@ -150,8 +152,23 @@ export function contributionOf(
       contribution.attributes[record.key] = { value: record.value, version: record.version };
     } else if (record.kind === 'tag') contribution.tags.push(record.key);
   }
-  contribution.tags.sort();
+  // Within a caller's limits: beyond them, the first by name are kept, whatever order the events came in.
+  contribution.tags = contribution.tags.sort().slice(0, CRM_DATA_LIMITS.tags);
+  const kept = Object.keys(contribution.attributes).sort().slice(0, CRM_DATA_LIMITS.attributes);
+  contribution.attributes = Object.fromEntries(
+    kept.map((name) => [name, contribution.attributes[name] as SourcedValue]),
+  );
   return contribution;
+}
+
+/** How many of a contact's tags and attributes lie beyond a caller's limits (20 of each), so are not placed. */
+export function beyondLimits(records: readonly FactRecord[]): number {
+  const live = records.filter(isOpen);
+  const tags = live.filter((record) => record.kind === 'tag').length;
+  const attributes = live.filter(
+    (record) => record.kind === 'attribute' && record.value !== undefined,
+  ).length;
+  return Math.max(0, tags - CRM_DATA_LIMITS.tags) + Math.max(0, attributes - CRM_DATA_LIMITS.attributes);
 }
 
 /** The facts the rules route on, derived from what was written by hand and the contributions. */
@@ -166,8 +183,9 @@ export interface DerivedFacts {
  * Derives the routing facts. Invoice counts add up; the ticket agent is that of the most
  * recently updated open ticket of any source (its assignee no agent: none), or the hand-written
  * one when it is as recent; a source's attribute outranks a hand-written one of the same name,
- * and of two sources the newer version wins; tags of every source are kept together. Facts
- * nobody holds are left out.
+ * and of two sources the newer version wins; tags of every source are kept together. Within a
+ * caller's limits (20 tags, 20 attributes) the hand-written ones come first, then the sources'
+ * by name. Facts nobody holds are left out.
  */
 export function deriveFacts(manual: HandWrittenFacts, contributions: readonly Contribution[]): DerivedFacts {
   const derived: DerivedFacts = {};
@@ -192,10 +210,16 @@ export function deriveFacts(manual: HandWrittenFacts, contributions: readonly Co
       attributes[name] = value;
     }
   }
+  // Within the limits: the hand-written names first, then the sources' by name.
+  const sourced = [...versions.keys()].filter((name) => manual.attributes?.[name] === undefined).sort();
+  const room = CRM_DATA_LIMITS.attributes - Object.keys(manual.attributes ?? {}).length;
+  for (const name of sourced.slice(Math.max(0, room))) delete attributes[name];
   if (Object.keys(attributes).length > 0) derived.attributes = attributes;
-  const tags = [
-    ...new Set([...(manual.tags ?? []), ...given.flatMap((contribution) => contribution.tags)]),
-  ].sort();
+  const own = new Set(manual.tags ?? []);
+  const others = [...new Set(given.flatMap((contribution) => contribution.tags))]
+    .filter((tag) => !own.has(tag))
+    .sort();
+  const tags = [...own, ...others.slice(0, Math.max(0, CRM_DATA_LIMITS.tags - own.size))].sort();
   if (tags.length > 0) derived.tags = tags;
   return derived;
 }

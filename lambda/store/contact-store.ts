@@ -15,6 +15,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
+  beyondLimits,
   type Contribution,
   contributionOf,
   DELETION_STEP,
@@ -45,8 +46,11 @@ import type { TableRequests } from './requests';
 export interface ContactChange {
   source: string;
   contact: string;
-  /** Its phone numbers as caller keys, as of `version`; none: the numbers held stay. */
-  numbers?: { keys: string[]; version: number };
+  /**
+   * Its phone numbers as caller keys, as of `version`; none: the numbers held stay. With a
+   * `field` (`mobilephone`), the numbers of that field only, the contact's others kept.
+   */
+  numbers?: { keys: string[]; version: number; field?: string };
   records: FactRecord[];
 }
 
@@ -56,18 +60,28 @@ export interface ChangeOutcome {
   outcome: 'applied' | 'duplicate';
   /** How many numbers the contact's facts are under now (0: none known yet; they follow when one is). */
   numbers: number;
+  /** Tags and attributes the contact holds beyond a caller's limits, not placed (`withinLimits`). */
+  beyondLimits: number;
 }
 
 /** A contact as its item holds it. */
 export interface HeldContact {
   source: string;
   contact: string;
+  /** All its numbers: those of each of its fields, in order, at most `MAX_NUMBERS_PER_CONTACT`. */
   numbers: string[];
-  numbersVersion: number;
+  /** Its numbers by field (`''`: numbers given for the whole contact), each with its version. */
+  fields: Record<string, PhoneField>;
   /** Numbers it had before (the last few): each holds a gone mark, so older events cannot return there. */
   former: string[];
   generation: number;
   records: FactRecord[];
+}
+
+/** The numbers of one field of a contact, as of a version. */
+export interface PhoneField {
+  keys: string[];
+  version: number;
 }
 
 /** The most numbers a contact keeps (its own and its contact people's): the first ones given. */
@@ -123,7 +137,11 @@ export class ContactStore {
       if (!next) {
         const held = live as HeldContact;
         await this.place(comId, held, nowMs);
-        return { outcome: 'duplicate', numbers: held.numbers.length };
+        return {
+          outcome: 'duplicate',
+          numbers: held.numbers.length,
+          beyondLimits: beyondLimits(held.records),
+        };
       }
       // Generations only grow, over an expiry too: a caller's older contribution never outranks a newer one.
       next.generation = Math.max(Number(item?.g?.N ?? 0) + 1, nowMs);
@@ -149,7 +167,7 @@ export class ContactStore {
         continue;
       }
       await this.place(comId, next, nowMs);
-      return { outcome: 'applied', numbers: next.numbers.length };
+      return { outcome: 'applied', numbers: next.numbers.length, beyondLimits: beyondLimits(next.records) };
     }
   }
 
@@ -276,29 +294,58 @@ function merged(
     records.set(id, { ...record, storedAtMs: nowMs });
     changed = true;
   }
-  let numbers = held?.numbers ?? [];
-  let numbersVersion = held?.numbersVersion ?? 0;
+  const numbers = held?.numbers ?? [];
+  let fields = held?.fields ?? {};
   let former = held?.former ?? [];
-  if (change.numbers && (held === undefined || change.numbers.version > held.numbersVersion)) {
-    const given = [...new Set(change.numbers.keys)].slice(0, MAX_NUMBERS_PER_CONTACT);
-    const left = numbers.filter((number) => !given.includes(number));
+  let all = numbers;
+  const fieldsNow = change.numbers && fieldsAfter(fields, change.numbers);
+  if (change.numbers && (held === undefined || fieldsNow)) {
+    fields = fieldsNow ?? { [change.numbers.field ?? '']: phoneField(change.numbers) };
+    all = numbersOf(fields);
+    const left = numbers.filter((number) => !all.includes(number));
     former = [...new Set([...left, ...former])]
-      .filter((number) => !given.includes(number))
+      .filter((number) => !all.includes(number))
       .slice(0, MAX_FORMER_NUMBERS);
-    changed ||= given.length !== numbers.length || given.some((number) => !numbers.includes(number));
-    numbers = given;
-    numbersVersion = change.numbers.version;
+    changed = true;
   }
   if (!changed) return undefined;
   return {
     source: change.source,
     contact: change.contact,
-    numbers,
-    numbersVersion,
+    numbers: all,
+    fields,
     former,
     generation: held?.generation ?? 0,
     records: keptRecords([...records.values()], nowMs),
   };
+}
+
+/**
+ * A contact's fields after numbers given, or undefined when they are no newer than what is held.
+ * Numbers for the whole contact (no field) at a version replace every field older than it; a
+ * field's numbers must be newer than that field and than the whole contact's last numbers.
+ */
+function fieldsAfter(
+  fields: Readonly<Record<string, PhoneField>>,
+  given: NonNullable<ContactChange['numbers']>,
+): Record<string, PhoneField> | undefined {
+  const field = given.field ?? '';
+  const whole = fields['']?.version ?? -Infinity;
+  const own = fields[field]?.version ?? -Infinity;
+  if (given.version <= Math.max(whole, own)) return undefined;
+  if (field !== '') return { ...fields, [field]: phoneField(given) };
+  const newer = Object.entries(fields).filter(([name, held]) => name !== '' && held.version > given.version);
+  return { '': phoneField(given), ...Object.fromEntries(newer) };
+}
+
+function phoneField(given: NonNullable<ContactChange['numbers']>): PhoneField {
+  return { keys: [...new Set(given.keys)].slice(0, MAX_NUMBERS_PER_CONTACT), version: given.version };
+}
+
+/** All numbers of a contact's fields, the whole contact's first, then by field name. */
+function numbersOf(fields: Readonly<Record<string, PhoneField>>): string[] {
+  const names = Object.keys(fields).sort();
+  return [...new Set(names.flatMap((name) => fields[name]?.keys ?? []))].slice(0, MAX_NUMBERS_PER_CONTACT);
 }
 
 function recordId(record: Pick<FactRecord, 'kind' | 'key'>): string {
@@ -315,7 +362,14 @@ function contactItem(comId: string, pk: string, contact: HeldContact, expiresAt:
     [CALLER_TABLE.partitionKey]: { S: pk },
     comId: { S: comId },
     g: { N: String(contact.generation) },
-    nv: { N: String(contact.numbersVersion) },
+    ph: {
+      M: Object.fromEntries(
+        Object.entries(contact.fields).map(([name, field]) => [
+          name,
+          { M: { k: { L: field.keys.map((key) => ({ S: key })) }, v: { N: String(field.version) } } },
+        ]),
+      ),
+    },
     [TTL]: { N: String(expiresAt) },
   };
   if (contact.numbers.length > 0) item.numbers = { SS: contact.numbers };
@@ -349,11 +403,25 @@ function heldContactOf(item: Item, source: string, contact: string): HeldContact
     source,
     contact,
     numbers: [...(item.numbers?.SS ?? [])],
-    numbersVersion: Number(item.nv?.N ?? 0),
+    fields: fieldsFrom(item),
     former: [...(item.former?.SS ?? [])],
     generation: Number(item.g?.N ?? 0),
     records,
   };
+}
+
+/** A contact item's fields; one written before fields were kept holds its numbers as the whole contact's. */
+function fieldsFrom(item: Item): Record<string, PhoneField> {
+  if (!item.ph?.M) return { '': { keys: [...(item.numbers?.SS ?? [])], version: Number(item.nv?.N ?? 0) } };
+  return Object.fromEntries(
+    Object.entries(item.ph.M).map(([name, value]) => [
+      name,
+      {
+        keys: (value.M?.k?.L ?? []).flatMap((key) => (key.S === undefined ? [] : [key.S])),
+        version: Number(value.M?.v?.N ?? 0),
+      },
+    ]),
+  );
 }
 
 function recordFrom(kind: RecordKind, key: string, value: Item): FactRecord {

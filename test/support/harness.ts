@@ -107,17 +107,19 @@ export async function webhookUnderTest(
 export const CONNECTOR_SECRETS = {
   moneybird: 'test-moneybird-secret-0123456789',
   zendesk: 'test-zendesk-secret-0123456789',
+  hubspot: 'test-hubspot-client-secret-0123',
+  pipedrive: 'callvoip:test-pipedrive-password-0123',
 };
 
 /** The shipped connectors, their secrets those of `CONNECTOR_SECRETS` (or `load`'s document). */
-export function testConnectors(load?: () => Promise<string>): Connectors {
+export function testConnectors(load?: () => Promise<string>, setting?: string): Connectors {
   const document = {
     [DEMO_COMPANY]: Object.fromEntries(
       Object.entries(CONNECTOR_SECRETS).map(([source, secret]) => [source, { secrets: [secret] }]),
     ),
   };
   return {
-    declarations: connectorDeclarations(undefined),
+    declarations: connectorDeclarations(setting),
     secrets: new ConnectorSecrets(load ?? (async () => JSON.stringify(document)), 0),
   };
 }

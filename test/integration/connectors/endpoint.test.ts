@@ -293,7 +293,7 @@ describe('a connector delivery', () => {
       const unknown = await deliver('exact', moneybirdDelivery(late, []));
       expect([unknown.statusCode, bodyOf(unknown).error]).toEqual([
         404,
-        'no connector is named "exact"; this deployment has moneybird, zendesk',
+        'no connector is named "exact"; this deployment has moneybird, zendesk, hubspot, pipedrive',
       ]);
       const early = await deliver('moneybird', delivery, { com_id: 'newcomer' });
       expect([early.statusCode, bodyOf(early)]).toEqual([

@@ -36,7 +36,7 @@ describe('a connector declaration', () => {
     [
       'an unknown key',
       { ...valid, colour: 'red' },
-      'connector "shop": unknown key "colour"; known: name, auth, events, kind, rules',
+      'connector "shop": unknown key "colour"; known: name, extends, auth, events, kind, rules',
     ],
     [
       'an unknown scheme',
@@ -86,6 +86,8 @@ describe('CONNECTORS', () => {
     expect([...connectorDeclarations(JSON.stringify([valid])).keys()]).toEqual([
       'moneybird',
       'zendesk',
+      'hubspot',
+      'pipedrive',
       'shop',
     ]);
   });

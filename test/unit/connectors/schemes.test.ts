@@ -148,6 +148,20 @@ describe('basic credentials, a URL token and a declared HMAC', () => {
       'bad-signature',
     ],
     [
+      'basic, a secret without a user: the password under any user',
+      { scheme: 'basic' },
+      basic('callvoip:s3cret-password'),
+      ['s3cret-password'],
+      'ok',
+    ],
+    [
+      'basic, a secret without a user, another password',
+      { scheme: 'basic' },
+      basic('s3cret-password:x'),
+      ['s3cret-password'],
+      'bad-signature',
+    ],
+    [
       'basic, none given',
       { scheme: 'basic' },
       request({}),
