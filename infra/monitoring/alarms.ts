@@ -19,8 +19,13 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { ConnectorMetrics } from './connector-metrics';
 
-/** Connector deliveries refused or failed in 5 minutes that raise their alarm: a few, as a source retries each. */
-export const CONNECTOR_ALARM_THRESHOLD = 3;
+/**
+ * Connector deliveries refused, failed or unreadable in 5 minutes that raise their alarm. Two:
+ * one failed Pipedrive event is tried 4 times within 3 minutes (after 3, 30 and 150 s), so any
+ * 5-minute window holds 2 of them — the alarm fires on the first failed event, long before the
+ * 10 that ban the webhook, let alone the 3 days that delete it.
+ */
+export const CONNECTOR_ALARM_THRESHOLD = 2;
 
 /** p99 duration above this share of the budget raises the latency alarm. */
 export const LATENCY_ALARM_SHARE = 0.8;
@@ -96,13 +101,17 @@ export class Alarms extends Construct {
       this.atLeast(
         'ConnectorDeliveriesAlarm',
         new MathExpression({
-          expression: 'FILL(refused, 0) + FILL(failed, 0)',
-          usingMetrics: { refused: props.connectors.refused, failed: props.connectors.failed },
+          expression: 'FILL(refused, 0) + FILL(failed, 0) + FILL(unreadable, 0)',
+          usingMetrics: {
+            refused: props.connectors.refused,
+            failed: props.connectors.failed,
+            unreadable: props.connectors.unreadable,
+          },
           period,
-          label: 'connector deliveries refused or failed',
+          label: 'connector deliveries refused, failed or unreadable',
         }),
         CONNECTOR_ALARM_THRESHOLD,
-        `At least ${CONNECTOR_ALARM_THRESHOLD} connector deliveries (Moneybird, Zendesk, …) in 5 minutes were refused (401: the secret set with npm run callers -- secret does not match the source's; 403: no secret for the company) or failed (5xx: the table or Secrets Manager did not answer). The source retries for a while and then stops (Pipedrive bans a failing webhook for 30 minutes and deletes it after 3 days): invoices and tickets go stale. See "Connector deliveries" on the dashboard and docs/connectors.md.`,
+        `At least ${CONNECTOR_ALARM_THRESHOLD} connector deliveries (Moneybird, Zendesk, HubSpot, Pipedrive, …) in 5 minutes were refused (401: the secret set with npm run callers -- secret does not match the source's; 403: no secret for the company), failed (5xx: the table or Secrets Manager did not answer) or could not be read (400/413: a declaration that does not fit what the source sends). The source retries for a while and then stops (Pipedrive bans a webhook after 10 failed first attempts for 30 minutes, losing its events, and deletes it after 3 days without success): invoices, tickets and owners go stale. See "Connector deliveries" on the dashboard and docs/connectors.md.`,
       ),
       this.atLeast(
         'AdminErrorsAlarm',

@@ -2,7 +2,7 @@
  * Metrics read from the admin function's log lines of connector deliveries
  * (`POST /connectors/<source>`): those refused (401/403: a wrong signature, a company not
  * served; and those acknowledged before the company set its secret, applying nothing) and
- * those failed (5xx: the table or the secret store did not answer), which the source retries
+ * those failed (5xx: the table or the secret store did not answer) or unreadable (400/413), which the source retries
  * for a while and then gives up on (Pipedrive bans, then deletes, a webhook that keeps
  * failing) — so facts go stale quietly. And every delivery by connector and outcome.
  */
@@ -23,6 +23,8 @@ export class ConnectorMetrics extends Construct {
   readonly refused: Metric;
   /** Deliveries answered 5xx (the source retries). */
   readonly failed: Metric;
+  /** Deliveries answered 400/413: a body the connector cannot read, which a retry does not mend (and Pipedrive counts towards a ban). */
+  readonly unreadable: Metric;
   /** Deliveries by connector and outcome (accepted, duplicate, ignored): pass `dimensionsMap: { Connector, Outcome }`. */
   readonly byOutcome: MetricFilter;
 
@@ -55,6 +57,14 @@ export class ConnectorMetrics extends Construct {
       'FailedDeliveriesFilter',
       'ConnectorFailedDeliveries',
       FilterPattern.all(FilterPattern.numberValue(logField('status'), '>=', 500)),
+    );
+    this.unreadable = count(
+      'UnreadableDeliveriesFilter',
+      'ConnectorUnreadableDeliveries',
+      FilterPattern.any(
+        FilterPattern.numberValue(logField('status'), '=', 400),
+        FilterPattern.numberValue(logField('status'), '=', 413),
+      ),
     );
     this.byOutcome = new MetricFilter(this, 'DeliveriesByOutcomeFilter', {
       logGroup: props.logGroup,

@@ -81,12 +81,24 @@ describe("the stack's connector filters on the admin function's lines", () => {
       [false, false],
     ],
     ['an admin request refused, no delivery', { status: 401, reason: 'unauthorized' }, [false, false]],
-  ])('%s: refused %s, failed %s', (_case, message, [refused, failed]) => {
+    [
+      'a delivery the connector cannot read (Pipedrive counts it towards a ban)',
+      { status: 400, reason: 'invalid-request', connector: 'pipedrive' },
+      [false, false, true],
+    ],
+    [
+      'a delivery too large',
+      { status: 413, reason: 'too-large', connector: 'hubspot' },
+      [false, false, true],
+    ],
+    ['an admin request unreadable, no delivery', { status: 400, reason: 'invalid-request' }, [false, false]],
+  ])('%s', (_case, message, [refused, failed, unreadable = false]) => {
     const line = adminLine(message);
-    expect([counts('ConnectorRefusedDeliveries', line), counts('ConnectorFailedDeliveries', line)]).toEqual([
-      refused,
-      failed,
-    ]);
+    expect([
+      counts('ConnectorRefusedDeliveries', line),
+      counts('ConnectorFailedDeliveries', line),
+      counts('ConnectorUnreadableDeliveries', line),
+    ]).toEqual([refused, failed, unreadable]);
   });
 
   it('counts every delivery by connector and outcome', () => {

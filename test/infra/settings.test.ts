@@ -218,6 +218,18 @@ describe('deployment settings', () => {
     expect(refusal({ connectors: [{ ...shop, name: 'zendesk' }] })).toContain(
       'connectors: CONNECTORS[0]: a connector named "zendesk" exists already',
     );
+    const hmac = { scheme: 'hmac', header: 'X-Shop-Signature', algorithm: 'md5', encoding: 'hex' };
+    expect(refusal({ connectors: [{ ...shop, auth: hmac }] })).toContain(
+      'connectors: connector "shop": auth: algorithm must be one of sha256, sha1, sha512',
+    );
+    expect(
+      refusal({
+        connectors: [{ extends: 'hubspot', rules: [{ continue: 'yes', contact: 'objectId', phones: 'x' }] }],
+      }),
+    ).toContain('connectors: connector "hubspot", rule 1: continue must be true or false');
+    expect(refusal({ connectors: [{ extends: 'salesforce', rules: shop.rules }] })).toContain(
+      'connectors: CONNECTORS[0]: extends must name a shipped connector (moneybird, zendesk, hubspot, pipedrive)',
+    );
   });
 
   it('catch a mistyped key instead of deploying its default', () => {

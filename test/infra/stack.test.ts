@@ -397,11 +397,14 @@ describe('monitoring', () => {
       (each) => JSON.stringify(each.Properties.Metrics ?? []).includes('ConnectorRefusedDeliveries'),
     );
     expect(alarm?.Properties).toMatchObject({
-      Threshold: 3,
+      Threshold: 2,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     expect(JSON.stringify(alarm?.Properties.Metrics)).toContain('ConnectorFailedDeliveries');
-    expect(alarm?.Properties.AlarmDescription).toMatch(/Pipedrive bans a failing webhook/);
+    expect(JSON.stringify(alarm?.Properties.Metrics)).toContain('ConnectorUnreadableDeliveries');
+    expect(alarm?.Properties.AlarmDescription).toMatch(
+      /Pipedrive bans a webhook after 10 failed first attempts/,
+    );
   });
 
   it('e-mails alarms through an SNS topic only when alarmEmail is set', () => {

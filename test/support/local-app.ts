@@ -11,9 +11,12 @@ import { DEMO_COMPANY } from '../../local/demo';
 import { type CallOutcome, placeCall } from '../../tools/call';
 
 /** Starts the local product; its `stop()` also removes its data folder. */
-export async function startTestLocal(log: LogSink = () => undefined): Promise<RunningLocal> {
+export async function startTestLocal(
+  log: LogSink = () => undefined,
+  env: Record<string, string> = {},
+): Promise<RunningLocal> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callvoip-local-'));
-  const local = await startLocal({ env: {}, port: 0, inMemory: true, dataDir, log });
+  const local = await startLocal({ env, port: 0, inMemory: true, dataDir, log });
   return {
     ...local,
     async stop() {
