@@ -127,13 +127,28 @@ export class ContactStore {
    * @throws ContentionError when other writers kept winning until the deadline.
    */
   async apply(comId: string, change: ContactChange, nowMs: number): Promise<ChangeOutcome> {
+    return this.applyAll(comId, [change], nowMs);
+  }
+
+  /**
+   * Applies several changes of one contact (a sync's reading of it: its phone, mobile and
+   * owner) as one: each by the version rule, in one write.
+   */
+  async applyAll(comId: string, changes: readonly ContactChange[], nowMs: number): Promise<ChangeOutcome> {
+    const [change] = changes;
+    if (!change || changes.some((each) => each.source !== change.source || each.contact !== change.contact)) {
+      throw new Error('applyAll takes the changes of one contact');
+    }
     const key = contactPartitionKey(comId, change.source, change.contact);
     const backOff = this.requests.backOff();
     for (;;) {
       const item = await this.getItem(key);
       const live =
         item && !isExpired(item, nowMs) ? heldContactOf(item, change.source, change.contact) : undefined;
-      const next = merged(live, change, nowMs);
+      const next = changes.reduce<HeldContact | undefined>(
+        (contact, each) => merged(contact ?? live, each, nowMs) ?? contact,
+        undefined,
+      );
       if (!next) {
         const held = live as HeldContact;
         await this.place(comId, held, nowMs);

@@ -23,12 +23,15 @@ export interface StandinLimit {
   requests: number;
   windowMs: number;
   retryAfterSeconds: number;
+  /** A 429 that says nothing of when to come back. */
+  withoutRetryAfter?: boolean;
 }
 
-async function listen(
+/** A stand-in on a local port: the rate limit, then the credentials, then `handle`. */
+export async function listen(
   handle: (request: IncomingMessage, url: URL, response: ServerResponse) => void,
   limit: StandinLimit | undefined,
-  authorized: (header: string | undefined) => boolean,
+  authorized: (header: string | undefined, request: IncomingMessage) => boolean,
 ): Promise<StandinApi> {
   const stats = { requests: 0, throttled: 0 };
   const seen: number[] = [];
@@ -39,14 +42,15 @@ async function listen(
     if (limit && seen.length >= limit.requests) {
       stats.throttled++;
       response.writeHead(429, {
-        'retry-after': String(limit.retryAfterSeconds),
+        ...(limit.withoutRetryAfter ? {} : { 'retry-after': String(limit.retryAfterSeconds) }),
+        'x-ratelimit-reset': String(limit.retryAfterSeconds),
         'content-type': 'application/json',
       });
       response.end('{"error":"Too many requests"}');
       return;
     }
     seen.push(now);
-    if (!authorized(request.headers.authorization)) {
+    if (!authorized(request.headers.authorization, request)) {
       response.writeHead(401, { 'content-type': 'application/json' });
       response.end('{"error":"unauthorized"}');
       return;
@@ -66,7 +70,7 @@ async function listen(
   };
 }
 
-function sendJson(
+export function sendJson(
   response: ServerResponse,
   status: number,
   body: unknown,

@@ -44,11 +44,21 @@ export function registerConnectorCommands(cli: Command): void {
     cli
       .command('sync <source>')
       .description(
-        'read what a source holds already (open invoices, unsolved tickets) through its API, by the same version rule as its webhook',
+        'read what a source holds already (open invoices, unsolved tickets, contacts and their owners) through its API, by the same version rule as its webhook',
       )
       .option('--api-url <url>', "the source's API (default: Moneybird's or your Zendesk's)")
       .option('--administration <id>', 'Moneybird: the administration id (in your Moneybird URL)')
       .option('--subdomain <name>', 'Zendesk: your subdomain (<name>.zendesk.com)')
+      .option('--company-domain <name>', 'Pipedrive: your company domain (<name>.pipedrive.com)')
+      .option(
+        '--properties <names>',
+        'HubSpot: the properties your CONNECTORS mapping reads besides phone, mobilephone and hubspot_owner_id (comma-separated)',
+        (value: string) =>
+          value
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
+      )
       .option(
         '--since <year>',
         'Moneybird: the year of the oldest unpaid invoice to look for',

@@ -66,7 +66,11 @@ export class PacedClient {
       }
       if (response.status === 429) {
         this.stats.throttled++;
-        const waitMs = retryAfterMs(response.headers.get('retry-after')) ?? FIRST_DELAY_MS * 2 ** attempt;
+        // Pipedrive says when its window resets in x-ratelimit-reset (seconds) rather than Retry-After.
+        const waitMs =
+          retryAfterMs(response.headers.get('retry-after')) ??
+          retryAfterMs(response.headers.get('x-ratelimit-reset')) ??
+          FIRST_DELAY_MS * 2 ** attempt;
         if (waitMs > MAX_RETRY_AFTER_MS)
           throw new CliError(
             `${this.vendor} asks to wait ${Math.round(waitMs / 60_000)} minutes; run the sync again then`,

@@ -25,6 +25,17 @@ export interface SourceReader {
   what: string;
   client: PacedClient;
   page(position: string | undefined): Promise<SyncPage>;
+  /** The source's users who may own a contact: their alias in our directory and their email. */
+  owners?(): Promise<SourceOwner[]>;
+  /** Lines that help write the deployment's mapping (Pipedrive's label ids and names). */
+  hints?(): Promise<string[]>;
+}
+
+/** A user of the source who may own contacts. */
+export interface SourceOwner {
+  /** The alias the connector names them by (`hubspot:<owner id>`). */
+  alias: string;
+  email: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -189,6 +200,159 @@ export function zendeskReader(env: Env, flags: { apiUrl?: string; subdomain?: st
           ? JSON.stringify([statusIndex + 1, first(UNSOLVED[statusIndex + 1] as string)])
           : undefined;
       return { events, next };
+    },
+  };
+}
+
+/** HubSpot's private apps: 100 requests per 10 s on Free and Starter (190 on Professional and up). */
+const HUBSPOT_LIMIT = { requests: 100, windowMs: 10_000 };
+/** What every HubSpot contact is read for: the properties the shipped connector reads. */
+const HUBSPOT_PROPERTIES = ['phone', 'mobilephone', 'hubspot_owner_id'];
+
+interface HubspotPage<T> {
+  results?: T[];
+  paging?: { next?: { after?: string } };
+}
+
+/**
+ * HubSpot's `GET /crm/v3/objects/contacts`, 100 a page by the `after` cursor, each contact as
+ * the delivery of the property changes its webhook would send for it (phone, mobile phone, owner and the
+ * `--properties` the deployment maps), at the contact's update time: a webhook of a later
+ * change outranks it, one of an earlier change does not undo it.
+ */
+export function hubspotReader(env: Env, flags: { apiUrl?: string; properties?: string[] }): SourceReader {
+  const token = env.HUBSPOT_ACCESS_TOKEN;
+  if (!token) {
+    throw new CliError(
+      'HUBSPOT_ACCESS_TOKEN is not set: the access token of a private app (Settings → Integrations → Private apps) with the scopes crm.objects.contacts.read and crm.objects.owners.read',
+    );
+  }
+  const base = (flags.apiUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
+  const properties = [...new Set([...HUBSPOT_PROPERTIES, ...(flags.properties ?? [])])];
+  const unnamed = properties.find((name) => !/^[a-z0-9_]{1,100}$/.test(name));
+  if (unnamed !== undefined) {
+    throw new CliError(`--properties: "${unnamed.slice(0, 40)}" is no HubSpot property name (a-z, 0-9, _)`);
+  }
+  const client = new PacedClient('HubSpot', HUBSPOT_LIMIT, { authorization: `Bearer ${token}` });
+  return {
+    what: 'contacts',
+    client,
+    async page(position) {
+      const query = new URLSearchParams({ limit: '100', properties: properties.join(',') });
+      if (position) query.set('after', position);
+      const { body } = await client.get(`${base}/crm/v3/objects/contacts?${query}`);
+      const answer = body as HubspotPage<{
+        id?: unknown;
+        properties?: Record<string, unknown>;
+        updatedAt?: unknown;
+      }>;
+      const events = (answer.results ?? []).flatMap((contact) => {
+        const occurredAt = typeof contact.updatedAt === 'string' ? Date.parse(contact.updatedAt) : Number.NaN;
+        if (typeof contact.id !== 'string' || !Number.isFinite(occurredAt)) return [];
+        const body = properties.map((propertyName) => ({
+          subscriptionType: 'contact.propertyChange',
+          objectId: contact.id,
+          propertyName,
+          propertyValue: contact.properties?.[propertyName] ?? '',
+          occurredAt,
+        }));
+        return [{ body, signedAtMs: occurredAt }];
+      });
+      return { events, next: answer.paging?.next?.after };
+    },
+    async owners() {
+      const owners: SourceOwner[] = [];
+      let after: string | undefined;
+      do {
+        const query = new URLSearchParams({ limit: '500', ...(after ? { after } : {}) });
+        const { body } = await client.get(`${base}/crm/v3/owners?${query}`);
+        const answer = body as HubspotPage<{ id?: unknown; email?: unknown }>;
+        for (const owner of answer.results ?? []) {
+          if (typeof owner.id === 'string' && typeof owner.email === 'string' && owner.email) {
+            owners.push({ alias: `hubspot:${owner.id}`, email: owner.email });
+          }
+        }
+        after = answer.paging?.next?.after;
+      } while (after);
+      return owners;
+    },
+  };
+}
+
+/** Pipedrive's burst limit for an API token on its smallest plan: 20 requests per 2 s. */
+const PIPEDRIVE_LIMIT = { requests: 20, windowMs: 2_000 };
+
+/**
+ * Pipedrive's `GET /api/v2/persons`, 500 a page by `cursor`, each person as the `change` event
+ * of webhooks v2 would carry it, at its update time.
+ */
+export function pipedriveReader(env: Env, flags: { apiUrl?: string; companyDomain?: string }): SourceReader {
+  const token = env.PIPEDRIVE_API_TOKEN;
+  if (!token)
+    throw new CliError(
+      'PIPEDRIVE_API_TOKEN is not set: your API token (Pipedrive → Personal preferences → API)',
+    );
+  const base =
+    flags.apiUrl?.replace(/\/+$/, '') ??
+    (flags.companyDomain && /^[a-z0-9-]{1,63}$/.test(flags.companyDomain)
+      ? `https://${flags.companyDomain}.pipedrive.com`
+      : undefined);
+  if (!base) throw new CliError('--company-domain is required: <name> of <name>.pipedrive.com');
+  const client = new PacedClient('Pipedrive', PIPEDRIVE_LIMIT, { 'x-api-token': token });
+  return {
+    what: 'persons',
+    client,
+    async page(position) {
+      const query = new URLSearchParams({ limit: '500', ...(position ? { cursor: position } : {}) });
+      const { body } = await client.get(`${base}/api/v2/persons?${query}`);
+      const answer = body as {
+        data?: { id?: unknown; update_time?: unknown }[];
+        additional_data?: { next_cursor?: string | null };
+      };
+      const events = (answer.data ?? []).flatMap((person) => {
+        const atMs = typeof person.update_time === 'string' ? Date.parse(person.update_time) : Number.NaN;
+        if (typeof person.id !== 'number' || !Number.isFinite(atMs)) return [];
+        return [
+          {
+            body: {
+              meta: {
+                action: 'change',
+                entity: 'person',
+                entity_id: String(person.id),
+                timestamp: person.update_time,
+              },
+              data: person,
+              previous: null,
+            },
+            signedAtMs: atMs,
+          },
+        ];
+      });
+      return { events, next: answer.additional_data?.next_cursor ?? undefined };
+    },
+    async owners() {
+      const { body } = await client.get(`${base}/v1/users`);
+      const users =
+        (body as { data?: { id?: unknown; email?: unknown; active_flag?: unknown }[] }).data ?? [];
+      return users.flatMap((user) =>
+        typeof user.id === 'number' && typeof user.email === 'string' && user.active_flag !== false
+          ? [{ alias: `pipedrive:${user.id}`, email: user.email }]
+          : [],
+      );
+    },
+    async hints() {
+      const { body } = await client.get(`${base}/v1/personFields`);
+      const fields =
+        (body as { data?: { key?: unknown; options?: { id?: unknown; label?: unknown }[] }[] }).data ?? [];
+      const labels =
+        fields.find((field) => field.key === 'label_ids' || field.key === 'label')?.options ?? [];
+      return labels.flatMap((option) =>
+        typeof option.id === 'number' && typeof option.label === 'string'
+          ? [
+              `label "${option.label.slice(0, 40)}" is id ${option.id}: {"tag": "<tag>", "on": "contains(data.label_ids || \`[]\`, \`${option.id}\`)"}`,
+            ]
+          : [],
+      );
     },
   };
 }

@@ -9,11 +9,20 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectorDeclarations } from '../../lambda/connectors/config';
 import { readDelivery, resolveAgents } from '../../lambda/connectors/engine';
+import { aliasesOfAgent } from '../../lambda/domain/directory';
 import { ValidationError } from '../../lambda/domain/errors';
+import type { ContactChange } from '../../lambda/store/contact-store';
 import { localDataDir } from '../../local/state';
 import { CliError } from '../cli';
 import type { CallerTables } from '../tables';
-import { moneybirdReader, type SourceReader, zendeskReader } from './readers';
+import {
+  hubspotReader,
+  moneybirdReader,
+  pipedriveReader,
+  type SourceOwner,
+  type SourceReader,
+  zendeskReader,
+} from './readers';
 
 /** The flags of `sync`. */
 export interface SyncFlags {
@@ -21,6 +30,8 @@ export interface SyncFlags {
   apiUrl?: string;
   administration?: string;
   subdomain?: string;
+  companyDomain?: string;
+  properties?: string[];
   since?: number;
   checkpoint: string;
   restart?: boolean;
@@ -31,12 +42,16 @@ interface Checkpoint {
   source: string;
   comId: string;
   position: string | undefined;
+  /** Entities read (a contact, an invoice); each may make several changes. */
+  read?: number;
   counts: Record<string, number>;
 }
 
 const READERS: Record<string, (env: NodeJS.ProcessEnv, flags: SyncFlags) => SourceReader> = {
   moneybird: moneybirdReader,
   zendesk: zendeskReader,
+  hubspot: hubspotReader,
+  pipedrive: pipedriveReader,
 };
 
 export async function syncSource(tables: CallerTables, source: string, flags: SyncFlags): Promise<void> {
@@ -44,7 +59,7 @@ export async function syncSource(tables: CallerTables, source: string, flags: Sy
   const readerOf = READERS[source];
   if (!connector || !readerOf) {
     throw new CliError(
-      `sync reads ${Object.keys(READERS).join(' and ')}; "${source.slice(0, 24)}" has no API this tool reads`,
+      `sync reads ${Object.keys(READERS).join(', ')}; "${source.slice(0, 24)}" has no API this tool reads`,
     );
   }
   const reader = readerOf(process.env, flags);
@@ -53,6 +68,7 @@ export async function syncSource(tables: CallerTables, source: string, flags: Sy
   const resumed = flags.restart ? undefined : readCheckpoint(file, source, tables.comId);
   const checkpoint: Checkpoint = resumed ?? { source, comId: tables.comId, position: undefined, counts: {} };
   if (resumed) console.error(`${source}: going on from the checkpoint in ${file}`);
+  if (reader.owners) await linkOwners(tables, source, await reader.owners());
   const directory = await tables.stores.directory.getDirectory(tables.comId);
   const count = (reason: string) => {
     checkpoint.counts[reason] = (checkpoint.counts[reason] ?? 0) + 1;
@@ -82,20 +98,21 @@ export async function syncSource(tables: CallerTables, source: string, flags: Sy
       }
     }
     try {
-      // A page's changes a few at a time: those of one contact race, and the version rule orders them.
-      await inPool(changes, APPLYING_AT_ONCE, async (reading) => {
-        const result = await tables.stores.contacts.apply(
-          tables.comId,
-          resolveAgents(reading, directory),
-          Date.now(),
-        );
-        count(
+      // A page's contacts a few at a time, each contact's changes in one write.
+      const byContact = new Map<string, ContactChange[]>();
+      for (const reading of changes) {
+        const change = resolveAgents(reading, directory);
+        byContact.set(change.contact, [...(byContact.get(change.contact) ?? []), change]);
+      }
+      await inPool([...byContact.values()], APPLYING_AT_ONCE, async (contact) => {
+        const result = await tables.stores.contacts.applyAll(tables.comId, contact, Date.now());
+        const reason =
           result.numbers === 0
             ? 'kept: no phone number yet'
             : result.outcome === 'applied'
               ? 'applied'
-              : 'unchanged',
-        );
+              : 'unchanged';
+        for (const _ of contact) count(reason);
       });
     } catch (error) {
       // The table failing: the checkpoint keeps this page, so the next run reads it again.
@@ -104,9 +121,9 @@ export async function syncSource(tables: CallerTables, source: string, flags: Sy
     }
     pages++;
     checkpoint.position = page.next;
+    checkpoint.read = (checkpoint.read ?? 0) + page.events.length;
     writeCheckpoint(file, checkpoint);
-    const read = Object.values(checkpoint.counts).reduce((sum, value) => sum + value, 0);
-    console.error(`${source}: page ${pages}, ${read} ${reader.what} read`);
+    console.error(`${source}: page ${pages}, ${checkpoint.read} ${reader.what} read`);
   } while (checkpoint.position !== undefined);
   rmSync(file, { force: true });
   console.log(
@@ -114,10 +131,40 @@ export async function syncSource(tables: CallerTables, source: string, flags: Sy
   );
   for (const [reason, value] of Object.entries(checkpoint.counts).sort())
     console.log(`  ${reason}: ${value}`);
+  for (const hint of (await reader.hints?.()) ?? []) console.log(`  ${hint}`);
   if (left) {
     console.log('  some could not be read: see the source for those entities');
     process.exitCode = 1;
   }
+}
+
+/**
+ * Gives each agent whose email alias is a source user's email that user's alias too
+ * (`hubspot:<owner id>`), so the owner a webhook names by id leads to them.
+ */
+async function linkOwners(
+  tables: CallerTables,
+  source: string,
+  owners: readonly SourceOwner[],
+): Promise<void> {
+  const counts = { linked: 0, already: 0, unknown: 0 };
+  let directory = await tables.stores.directory.getDirectory(tables.comId);
+  for (const owner of owners) {
+    const agent = directory.get(owner.email.trim().toLowerCase());
+    if (directory.has(owner.alias)) counts.already++;
+    else if (agent === undefined) counts.unknown++;
+    else {
+      await tables.stores.directory.setAliases(tables.comId, agent, [
+        ...aliasesOfAgent(directory, agent),
+        owner.alias,
+      ]);
+      directory = await tables.stores.directory.getDirectory(tables.comId);
+      counts.linked++;
+    }
+  }
+  console.error(
+    `${source}: ${owners.length} users who may own contacts: ${counts.linked} linked to an agent by email, ${counts.already} linked before, ${counts.unknown} with no agent of that email`,
+  );
 }
 
 /** How many changes are applied at once. */
