@@ -9,6 +9,7 @@ import { FACT_NAMES, FACTS, type FactName } from '../lambda/domain/facts';
 import { JsonError, readJson } from '../lambda/domain/json';
 import { InvalidNumberError, normalizeCaller } from '../lambda/domain/numbers';
 import { headerFields, ImportFileError, readCsv, restored } from './csv';
+import { type ImportPreset, presetRecords } from './import-presets';
 
 export { ImportFileError };
 
@@ -31,6 +32,8 @@ export interface ImportPlan {
   duplicates: { line: number; firstLine: number }[];
   /** Columns of the header that mean nothing to us (left alone). */
   ignoredColumns: string[];
+  /** A preset's rows whose owner no alias of the directory names. */
+  unknownOwners?: number;
 }
 
 /** Header names (lower case) → the field they fill: the number, or a fact by its name or another. */
@@ -54,6 +57,8 @@ export interface ImportColumns {
    * `language=Taal` (the attribute language from the column Taal). Other columns stay ignored.
    */
   attributes?: string[];
+  /** A CRM's own export, read by its preset; its owners resolved through `directory`. */
+  preset?: { preset: ImportPreset; directory: ReadonlyMap<string, string> };
 }
 
 /** A record as read, before validation: field → value (no prototype: a column may be called anything). */
@@ -76,10 +81,13 @@ export function planImport(
   options: ImportColumns = {},
 ): ImportPlan {
   const firstLine = text.split(/\r\n|\r|\n/).find((line) => line.trim() !== '') ?? '';
-  const records = firstLine.trimStart().startsWith('{')
-    ? jsonLines(text)
-    : csvRecords(text, options.attributes ?? []);
+  const records: RawRecords & { unknownOwners?: number } = options.preset
+    ? presetRecords(text, options.preset.preset, options.preset.directory)
+    : firstLine.trimStart().startsWith('{')
+      ? jsonLines(text)
+      : csvRecords(text, options.attributes ?? []);
   const plan: ImportPlan = { rows: [], rejected: [], duplicates: [], ignoredColumns: records.ignoredColumns };
+  if (records.unknownOwners !== undefined) plan.unknownOwners = records.unknownOwners;
   const firstLineOf = new Map<string, number>();
   for (const { line, fields, error } of records.rows) {
     try {

@@ -11,6 +11,7 @@ import { CliError } from '../cli';
 import { decodeFile, ENCODINGS, type Encoding } from '../csv';
 import { exportLines } from '../export';
 import { planImport } from '../import';
+import { importPreset } from '../import-presets';
 import { runImport } from '../import-writer';
 import { type CallerTables, withTables } from '../tables';
 
@@ -35,6 +36,10 @@ export function registerCallerCommands(cli: Command): void {
         'read a column as an attribute: its name (accountManager), or name=Header (language=Taal); repeat for more',
         collect,
         [],
+      )
+      .option(
+        '--preset <crm>',
+        "read a CRM's own contact export: hubspot or pipedrive (phones, owner through the agent directory, labels, lifecycle stage)",
       ),
     importFile,
   );
@@ -61,12 +66,22 @@ export function registerCallerCommands(cli: Command): void {
 async function importFile(
   tables: CallerTables,
   file: string,
-  flags: { encoding: Encoding; attributes?: string[] },
+  flags: { encoding: Encoding; attributes?: string[]; preset?: string },
 ): Promise<void> {
   const started = performance.now();
   const nowMs = Date.now();
   const { text, encoding } = decodeFile(readFileSync(file), flags.encoding);
-  const plan = planImport(text, tables.country, nowMs, { attributes: flags.attributes ?? [] });
+  const preset =
+    flags.preset === undefined
+      ? undefined
+      : {
+          preset: importPreset(flags.preset),
+          directory: await tables.stores.directory.getDirectory(tables.comId),
+        };
+  const plan = planImport(text, tables.country, nowMs, {
+    attributes: flags.attributes ?? [],
+    ...(preset ? { preset } : {}),
+  });
   if (encoding === 'windows-1252') console.error('read as Windows-1252 (not valid UTF-8)');
   const showProgress = process.stderr.isTTY && plan.rows.length >= 1000;
   const result = await runImport(plan, { bulk: tables.bulk, callers: tables.stores.callers }, tables.comId, {
@@ -82,6 +97,11 @@ async function importFile(
   }
   for (const { line, reason } of result.failed) console.error(`line ${line}: failed to write: ${reason}`);
   if (result.ignoredColumns.length) console.error(`ignored columns: ${result.ignoredColumns.join(', ')}`);
+  if (plan.unknownOwners) {
+    console.error(
+      `${plan.unknownOwners} rows name an owner no agent has as an alias: their account manager is left as it was (an export that names owners by their name cannot be placed: give each agent the owner's email as an alias and export that, or run sync, which links owners by id)`,
+    );
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `written ${result.written}, unchanged ${result.unchanged}, rejected ${result.rejected.length}, ` +

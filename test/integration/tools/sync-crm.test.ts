@@ -4,7 +4,7 @@
  * Pipedrive's with x-ratelimit-reset), owners linked to agents by email, a second run changing
  * nothing and a newer webhook not undone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../../lambda/config';
@@ -214,6 +214,54 @@ describe('sync pipedrive', () => {
     const table = await webhookUnderTest(dynamo().endpoint);
     const run = await sync(table.config.tableName, 'pipedrive', [], {});
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('PIPEDRIVE_API_TOKEN is not set')]);
+    table.destroy();
+  });
+});
+
+describe('import --preset', () => {
+  it("writes a HubSpot export's callers with their owner as account manager, and says how many owners it could not place", async () => {
+    const table = await webhookUnderTest(dynamo().endpoint);
+    await table.stores.directory.setAliases(DEMO_COMPANY, '1007', ['jsmith@example.com']);
+    const file = join(folder, 'hubspot-contacts.csv');
+    writeFileSync(
+      file,
+      [
+        'Record ID,Phone Number,Mobile Phone Number,Contact owner,Lifecycle Stage',
+        '512,+31 20 123 4567,06 1234 5678,jsmith@example.com,customer',
+        '513,020 765 4321,,Joe Owner,lead',
+      ].join('\n'),
+    );
+    const run = await runTool(
+      callers,
+      'callers',
+      ['import', file, '--preset', 'hubspot', '--table', table.config.tableName, '--com-id', DEMO_COMPANY],
+      {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
+        AWS_REGION: DEFAULTS.region,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      },
+    );
+    expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('written 3')]);
+    expect(run.stderr).toContain('1 rows name an owner no agent has as an alias');
+    expect(run.stderr).not.toContain('Joe Owner');
+    const caller = await table.stores.callers.getCaller(DEMO_COMPANY, '31612345678', Date.now());
+    expect(caller?.attributes).toEqual({ accountManager: '1007', lifecycleStage: 'customer' });
+    const refused = await runTool(
+      callers,
+      'callers',
+      ['import', file, '--preset', 'salesforce', '--table', table.config.tableName, '--com-id', DEMO_COMPANY],
+      {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
+        AWS_REGION: DEFAULTS.region,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      },
+    );
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      expect.stringContaining('"salesforce" is none; known: hubspot, pipedrive'),
+    ]);
     table.destroy();
   });
 });
