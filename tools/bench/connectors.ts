@@ -5,6 +5,7 @@
  * the first sync of many open invoices against the Moneybird stand-in, and what reading the
  * secrets adds to the admin function's cold start under the runtime client.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,13 +27,17 @@ import { ensureCallerTable, startDynalite } from '../../local/dynamo';
 import { functionUrlEvent } from '../../local/events';
 import { runtimeClientProblem, startUnderRic } from '../../local/ric';
 import { startRuntimeApi } from '../../local/runtime-api';
-import { moneybirdApi } from '../../local/standins/apis';
+import { moneybirdApi, type StandinApi } from '../../local/standins/apis';
+import { hubspotApi, pipedriveApi } from '../../local/standins/crm-apis';
+import { hubspotDelivery, propertyChange } from '../../local/standins/hubspot';
 import {
+  type Delivery,
   invoiceEvent,
   moneybirdContact,
   moneybirdDelivery,
   moneybirdInvoice,
 } from '../../local/standins/moneybird';
+import { personEvent, pipedriveDelivery, pipedrivePerson } from '../../local/standins/pipedrive';
 import { startSecretsManager } from '../../local/standins/secrets-manager';
 import { triggerBody, zendeskDelivery } from '../../local/standins/zendesk';
 import { main as callers } from '../callers';
@@ -42,10 +47,33 @@ import type { BenchContext } from './context';
 
 const SECRET = 'bench-moneybird-secret-0123456789';
 const ZENDESK_SECRET = 'bench-zendesk-secret-0123456789';
+const HUBSPOT_SECRET = 'bench-hubspot-secret-0123456789';
+const PIPEDRIVE_SECRET = 'bench-pipedrive-password-0123';
+const SHOP_SECRET = 'bench-webshop-secret-0123456789';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const DOCUMENT = JSON.stringify({
-  [DEMO_COMPANY]: { moneybird: { secrets: [SECRET] }, zendesk: { secrets: [ZENDESK_SECRET] } },
+  [DEMO_COMPANY]: {
+    moneybird: { secrets: [SECRET] },
+    zendesk: { secrets: [ZENDESK_SECRET] },
+    hubspot: { secrets: [HUBSPOT_SECRET] },
+    pipedrive: { secrets: [PIPEDRIVE_SECRET] },
+    webshop: { secrets: [SHOP_SECRET] },
+  },
 });
+/** A system declared by configuration: its own JSON and HMAC header. */
+const WEBSHOP = {
+  name: 'webshop',
+  auth: { scheme: 'hmac', header: 'x-webshop-signature', algorithm: 'sha256', encoding: 'hex' },
+  rules: [
+    {
+      contact: 'customer.id',
+      phones: 'customer.phones',
+      tags: [{ tag: 'vip', on: "customer.tier == 'gold'" }],
+    },
+  ],
+};
+/** Where the bench's Function URL events say they arrive (HubSpot signs the URL). */
+const HOST = 'abc.lambda-url.eu-west-1.on.aws';
 
 export async function benchConnectors(context: BenchContext): Promise<void> {
   const dynamo = await startDynalite();
@@ -61,7 +89,7 @@ export async function benchConnectors(context: BenchContext): Promise<void> {
       config,
       stores: adminStores(client, config, ADMIN_RETRY_POLICY),
       connectors: {
-        declarations: connectorDeclarations(undefined),
+        declarations: connectorDeclarations(JSON.stringify([WEBSHOP])),
         secrets: new ConnectorSecrets(async () => DOCUMENT),
       },
       log: () => undefined,
@@ -71,7 +99,7 @@ export async function benchConnectors(context: BenchContext): Promise<void> {
         functionUrlEvent({
           path: `/connectors/${source}`,
           query: { com_id: DEMO_COMPANY },
-          headers: delivery.headers,
+          headers: { host: HOST, ...delivery.headers },
           body: delivery.body,
         }),
       );
@@ -88,26 +116,92 @@ export async function benchConnectors(context: BenchContext): Promise<void> {
   await benchSecretRead(context);
 }
 
-type Post = (source: string, delivery: { headers: Record<string, string>; body: string }) => Promise<void>;
+type Post = (source: string, delivery: Delivery) => Promise<void>;
 
-/** New invoices of 200 contacts, one delivery after another, as a busy administration sends them. */
+/**
+ * Each connector's deliveries one after another, as a busy source sends them: new Moneybird
+ * invoices of 200 contacts, HubSpot batches of 10 property changes (phone and owner), Pipedrive
+ * person changes and a declared webshop's customers.
+ */
 async function benchEventsPerSecond({ report, runs }: BenchContext, post: Post): Promise<void> {
   const events = Math.max(200, Math.round(runs.load / 3));
   const t0 = Date.now() - 60_000;
-  const deliveries = Array.from({ length: events }, (_, index) => {
-    const contact = moneybirdContact(`p${index % 200}`, [`06${String(20_000_000 + (index % 200))}`], t0);
-    return moneybirdDelivery(invoiceEvent(moneybirdInvoice(`e${index}`, contact, 'late', t0 + index)), [
-      SECRET,
-    ]);
-  });
-  const started = performance.now();
-  for (const delivery of deliveries) await post('moneybird', delivery);
-  const perSecond = events / ((performance.now() - started) / 1000);
-  report.measured(
-    `connector: ${events} Moneybird events applied one after another (dynalite, in process)`,
-    'events/s',
-    summarize([perSecond]),
-  );
+  const phone = (index: number) => `06${String(20_000_000 + (index % 200))}`;
+  const hubspotUrl = `https://${HOST}/connectors/hubspot?com_id=${DEMO_COMPANY}`;
+  const streams: { name: string; source: string; events: number; deliveries: Delivery[] }[] = [
+    {
+      name: 'Moneybird events',
+      source: 'moneybird',
+      events,
+      deliveries: Array.from({ length: events }, (_, index) =>
+        moneybirdDelivery(
+          invoiceEvent(
+            moneybirdInvoice(
+              `e${index}`,
+              moneybirdContact(`p${index % 200}`, [phone(index)], t0),
+              'late',
+              t0 + index,
+            ),
+          ),
+          [SECRET],
+        ),
+      ),
+    },
+    {
+      name: 'HubSpot events in batches of 10',
+      source: 'hubspot',
+      events,
+      deliveries: Array.from({ length: events / 10 }, (_, batch) =>
+        hubspotDelivery(
+          Array.from({ length: 10 }, (_, index) => {
+            const at = batch * 10 + index;
+            return index % 2 === 0
+              ? propertyChange(at % 200, 'phone', phone(at), t0 + at)
+              : propertyChange(at % 200, 'hubspot_owner_id', String(6_166_860 + (at % 3)), t0 + at);
+          }),
+          HUBSPOT_SECRET,
+          hubspotUrl,
+        ),
+      ),
+    },
+    {
+      name: 'Pipedrive person changes',
+      source: 'pipedrive',
+      events,
+      deliveries: Array.from({ length: events }, (_, index) =>
+        pipedriveDelivery(
+          personEvent(
+            'change',
+            pipedrivePerson(index % 200, [phone(index)], { owner: 1, labels: [5], updatedAtMs: t0 + index }),
+            t0 + index,
+          ),
+          `callvoip:${PIPEDRIVE_SECRET}`,
+        ),
+      ),
+    },
+    {
+      name: 'declared webshop events (HMAC)',
+      source: 'webshop',
+      events,
+      deliveries: Array.from({ length: events }, (_, index) => {
+        const body = JSON.stringify({
+          customer: { id: `s${index % 200}`, phones: [phone(index)], tier: index % 2 ? 'gold' : 'basic' },
+        });
+        const signature = createHmac('sha256', SHOP_SECRET).update(body).digest('hex');
+        return { headers: { 'content-type': 'application/json', 'x-webshop-signature': signature }, body };
+      }),
+    },
+  ];
+  for (const stream of streams) {
+    const started = performance.now();
+    for (const delivery of stream.deliveries) await post(stream.source, delivery);
+    const perSecond = stream.events / ((performance.now() - started) / 1000);
+    report.measured(
+      `connector: ${stream.events} ${stream.name} applied one after another (dynalite, in process)`,
+      'events/s',
+      summarize([perSecond]),
+    );
+  }
 }
 
 /** One contact with 20 unpaid invoices and 5 open tickets: what its caller item and a call of it cost. */
@@ -172,67 +266,112 @@ async function benchItemSize(
   );
 }
 
-/** The first sync of open invoices against the Moneybird stand-in, through `npm run callers -- sync`. */
+/**
+ * The first sync against the stand-ins, through `npm run callers -- sync`: Moneybird's open
+ * invoices, HubSpot's contacts and Pipedrive's persons (10 000 each in a full run).
+ */
 async function benchFirstSync(
   { report, runs }: BenchContext,
   endpoint: string,
   tableName: string,
 ): Promise<void> {
-  const invoices = runs.importRows >= 10_000 ? 10_000 : 500;
+  const count = runs.importRows >= 10_000 ? 10_000 : 500;
   const t0 = Date.now() - 86_400_000;
-  const rows = Array.from({ length: invoices }, (_, index) =>
-    moneybirdInvoice(
-      `f${index}`,
-      moneybirdContact(`f${index % 2000}`, [`010${String(1_000_000 + (index % 2000))}`], t0),
-      'open',
-      t0 + index,
-    ),
-  );
-  const api = await moneybirdApi({ administration: '1', token: 'bench-token', invoices: rows });
-  const folder = mkdtempSync(join(tmpdir(), 'bench-sync-'));
-  const env = {
-    MONEYBIRD_API_TOKEN: 'bench-token',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_REGION: DEFAULTS.region,
-  };
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  const log = console.log;
-  const error = console.error;
-  console.log = () => undefined;
-  console.error = () => undefined;
-  try {
-    const started = performance.now();
-    const code = await runCli('callers', callers, [
-      'sync',
-      'moneybird',
-      '--table',
-      tableName,
-      '--com-id',
-      DEMO_COMPANY,
-      '--api-url',
-      `${api.url}/api/v2`,
-      '--administration',
-      '1',
-      '--checkpoint',
-      join(folder, 'checkpoint.json'),
-    ]);
-    const seconds = (performance.now() - started) / 1000;
-    if (code !== 0) throw new Error(`the sync ended with ${code}`);
-    report.measured(
-      `first sync: ${invoices} open invoices from the Moneybird stand-in (${api.stats.requests} requests)`,
-      's',
-      summarize([seconds]),
-    );
-  } finally {
-    console.log = log;
-    console.error = error;
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
+  const number = (index: number) => `010${String(1_000_000 + index)}`;
+  const syncs: {
+    what: string;
+    source: string;
+    api: () => Promise<StandinApi>;
+    args: (url: string) => string[];
+    env: Record<string, string>;
+  }[] = [
+    {
+      what: `${count} open invoices from the Moneybird stand-in`,
+      source: 'moneybird',
+      api: () =>
+        moneybirdApi({
+          administration: '1',
+          token: 'bench-token',
+          invoices: Array.from({ length: count }, (_, index) =>
+            moneybirdInvoice(
+              `f${index}`,
+              moneybirdContact(`f${index % 2000}`, [number(index % 2000)], t0),
+              'open',
+              t0 + index,
+            ),
+          ),
+        }),
+      args: (url) => ['--api-url', `${url}/api/v2`, '--administration', '1'],
+      env: { MONEYBIRD_API_TOKEN: 'bench-token' },
+    },
+    {
+      what: `${count} contacts from the HubSpot stand-in`,
+      source: 'hubspot',
+      api: () =>
+        hubspotApi({
+          token: 'bench-token',
+          contacts: Array.from({ length: count }, (_, index) => ({
+            id: String(index + 1),
+            properties: { phone: number(index), mobilephone: null, hubspot_owner_id: '6166860' },
+            updatedAt: new Date(t0).toISOString(),
+          })),
+          owners: [{ id: '6166860', email: 'owner@example.com', userId: 1, type: 'PERSON' }],
+        }),
+      args: (url) => ['--api-url', url],
+      env: { HUBSPOT_ACCESS_TOKEN: 'bench-token' },
+    },
+    {
+      what: `${count} persons from the Pipedrive stand-in`,
+      source: 'pipedrive',
+      api: () =>
+        pipedriveApi({
+          token: 'bench-token',
+          persons: Array.from({ length: count }, (_, index) =>
+            pipedrivePerson(index + 1, [number(index)], { owner: 1, labels: [5], updatedAtMs: t0 }),
+          ),
+          users: [{ id: 1, email: 'owner@example.com', active_flag: true }],
+          labels: [{ id: 5, label: 'VIP' }],
+        }),
+      args: (url) => ['--api-url', url],
+      env: { PIPEDRIVE_API_TOKEN: 'bench-token' },
+    },
+  ];
+  for (const run of syncs) {
+    const api = await run.api();
+    const folder = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+    const env = { ...run.env, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: DEFAULTS.region };
+    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, env);
+    const log = console.log;
+    const error = console.error;
+    console.log = () => undefined;
+    console.error = () => undefined;
+    try {
+      const started = performance.now();
+      const code = await runCli('callers', callers, [
+        'sync',
+        run.source,
+        '--table',
+        tableName,
+        '--com-id',
+        DEMO_COMPANY,
+        ...run.args(api.url),
+        '--checkpoint',
+        join(folder, 'checkpoint.json'),
+      ]);
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) throw new Error(`the ${run.source} sync ended with ${code}`);
+      report.measured(`first sync: ${run.what} (${api.stats.requests} requests)`, 's', summarize([seconds]));
+    } finally {
+      console.log = log;
+      console.error = error;
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await api.close();
+      rmSync(folder, { recursive: true, force: true });
     }
-    await api.close();
-    rmSync(folder, { recursive: true, force: true });
   }
 }
 

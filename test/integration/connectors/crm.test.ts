@@ -228,6 +228,51 @@ describe('HubSpot', () => {
   });
 });
 
+it('HubSpot events racing calls and hand-written tags on the same caller lose none of them', async () => {
+  const comId = companies.at(-1) as string;
+  const t0 = Date.now() - 5 * 60_000;
+  const events = [
+    propertyChange(950, 'phone', '020 555 0901', t0),
+    propertyChange(950, 'hubspot_owner_id', '6166860', t0 + 1),
+    propertyChange(950, 'mobilephone', '06 5550 0902', t0 + 2),
+    propertyChange(950, 'hubspot_owner_id', '6166861', t0 + 3),
+  ];
+  let acknowledged = 0;
+  const tags = new Set<string>();
+  const work: Promise<unknown>[] = [];
+  for (let index = 0; index < 20; index++) {
+    work.push(
+      api
+        .call({
+          body: callBody({ com_id: comId, caller_number: '0205550901', uuid: `crm-race-${index}` }),
+          headers: { 'content-type': 'application/json' },
+          query: { token: WEBHOOK_TOKEN, profile: 'account-manager' },
+        })
+        .then((result) => {
+          if (result.statusCode === 200) acknowledged++;
+        }),
+      api
+        .admin('PUT', '/callers/0205550901', {
+          query: { com_id: comId },
+          body: { tags: { add: [`t${index % 7}`] } },
+        })
+        .then((result) => {
+          if (result.statusCode === 200) tags.add(`t${index % 7}`);
+        }),
+    );
+  }
+  const deliveries = events.map((event) => hubspot([event], comId));
+  await Promise.all(work);
+  expect((await Promise.all(deliveries)).map((result) => result.statusCode)).toEqual(events.map(() => 200));
+  const caller = await api.stores.callers.getCaller(comId, '31205550901', Date.now());
+  expect([caller?.calls, caller?.tags, caller?.attributes]).toEqual([
+    acknowledged,
+    [...tags].sort(),
+    { accountManager: '1008' },
+  ]);
+  expect(acknowledged).toBe(20);
+});
+
 describe('Pipedrive', () => {
   const person = pipedrivePerson(42, ['020 555 0601'], {
     owner: 18487521,
