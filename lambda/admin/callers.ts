@@ -206,6 +206,26 @@ function sourcesOf(caller: StoredCaller, contacts: readonly HeldContact[]) {
         tags.length === 0 ? [] : [{ source, contact, tags }],
       ),
     ],
+    owners: contacts.flatMap((contact) =>
+      contact.records.flatMap((record) =>
+        record.kind === 'attribute' && record.assignee !== undefined && !record.deleted
+          ? [
+              {
+                source: contact.source,
+                contact: contact.contact,
+                attribute: record.key,
+                owner: record.assignee,
+                agent: record.agent ?? null,
+                ...(record.agent === undefined
+                  ? {
+                      why: `the owner ${record.assignee} is no agent's alias: add it with PUT /agents/{agent}`,
+                    }
+                  : {}),
+              },
+            ]
+          : [],
+      ),
+    ),
   };
 }
 

@@ -38,7 +38,7 @@ const EN = {
   editAgent: 'Add or change an agent',
   agentHelp: 'The extension or SIP account the belplan routes to, e.g. 1003.',
   aliasesHelp:
-    'Names other systems know them by, comma-separated: their email, zendesk:<id>, hubspot:<owner id>.',
+    'Names other systems know them by, comma-separated: their email, zendesk:<id>, hubspot:<owner id>, pipedrive:<user id>.',
   save: 'Save',
   saved: 'Saved. Calls follow within {seconds} s.',
   savedNow: 'Saved. The next call follows it.',
@@ -143,7 +143,7 @@ const NL: Record<MessageKey, string> = {
   editAgent: 'Medewerker toevoegen of wijzigen',
   agentHelp: 'Het toestel of SIP-account waar het belplan naar doorverbindt, bijv. 1003.',
   aliasesHelp:
-    'Namen waaronder andere systemen hen kennen, gescheiden door komma’s: hun e-mail, zendesk:<id>, hubspot:<owner-id>.',
+    'Namen waaronder andere systemen hen kennen, gescheiden door komma’s: hun e-mail, zendesk:<id>, hubspot:<owner-id>, pipedrive:<gebruiker-id>.',
   save: 'Opslaan',
   saved: 'Opgeslagen. Gesprekken volgen binnen {seconds} s.',
   savedNow: 'Opgeslagen. Het volgende gesprek volgt het.',

@@ -158,6 +158,21 @@ describe('HubSpot', () => {
       { event: 'contact.propertyChange', outcome: 'accepted', reason: 'owner-not-in-directory' },
     ]);
     expect(await answerOf('0655500202', 'account-manager')).toBe('sales');
+    const explained = bodyOf(
+      await api.admin('GET', '/callers/0655500202/route', {
+        query: { com_id: DEMO_COMPANY, profile: 'account-manager' },
+      }),
+    );
+    expect(explained.sources.owners).toEqual([
+      {
+        source: 'hubspot',
+        contact: '600',
+        attribute: 'accountManager',
+        owner: 'hubspot:999',
+        agent: null,
+        why: "the owner hubspot:999 is no agent's alias: add it with PUT /agents/{agent}",
+      },
+    ]);
   });
 
   it('a deletion and a merge take the facts of the contacts that are gone off their callers', async () => {
