@@ -177,6 +177,10 @@ export const PIPEDRIVE: ConnectorDeclaration = {
   auth: { scheme: 'basic' },
   kind: 'meta.action',
   rules: [
+    {
+      when: "meta.v == `1` || meta.version == '1.0'",
+      ignore: 'webhooks-v1-not-read: register the webhook with version 2.0',
+    },
     { when: "meta.entity != 'person'", ignore: 'not-a-person' },
     {
       when: "meta.action == 'delete'",

@@ -142,8 +142,10 @@ function basic(request: PlainRequest, secret: ConnectorSecret, nowMs: number): V
   const password = given.slice(given.indexOf(':') + 1);
   const pairs = secret.secrets.filter((candidate) => candidate.includes(':'));
   const passwords = secret.secrets.filter((candidate) => !candidate.includes(':'));
-  const matches = anyEqual(given, pairs) || anyEqual(password, passwords);
-  return matches
+  // Both compared every time, so the time taken says nothing of which kind of secret matched.
+  const pairMatches = anyEqual(given, pairs);
+  const passwordMatches = anyEqual(password, passwords);
+  return pairMatches || passwordMatches
     ? { ok: true, signedAtMs: nowMs }
     : refused('bad-signature', 'the basic credentials match none set for this source');
 }

@@ -166,6 +166,19 @@ describe('the Pipedrive connector reads', () => {
     });
   });
 
+  it('a webhook of version 1 as ignored, saying which version to register', () => {
+    const v1 = {
+      v: 1,
+      matches_filters: null,
+      meta: { v: 1, action: 'updated', object: 'person', id: 42 },
+      current: person,
+      previous: {},
+    };
+    expect(readDelivery(PIPEDRIVE, v1, context)).toEqual([
+      { event: 'updated', ignored: 'webhooks-v1-not-read: register the webhook with version 2.0' },
+    ]);
+  });
+
   it('a delete (also one a merge made) forgets the person', () => {
     const [reading] = readDelivery(PIPEDRIVE, personEvent('delete', person, NOW - 1000), context);
     expect(changeOf(reading).change).toEqual({
