@@ -60,7 +60,7 @@ export interface ChangeOutcome {
   outcome: 'applied' | 'duplicate';
   /** How many numbers the contact's facts are under now (0: none known yet; they follow when one is). */
   numbers: number;
-  /** Tags and attributes the contact holds beyond a caller's limits, not placed (`withinLimits`). */
+  /** Tags and attributes the contact holds beyond a caller's limits, not placed (`beyondLimits`). */
   beyondLimits: number;
 }
 

@@ -313,6 +313,55 @@ describe('Pipedrive', () => {
     expect(await answerOf('0205550601', 'account-manager')).toBe('sales');
   });
 
+  it('person events in any order, repeated, leave the facts of in-order delivery', async () => {
+    const t0 = Date.now() - 10 * 60_000;
+    const base = { owner: 18487521, updatedAtMs: t0 };
+    const a = pipedrivePerson(60, ['020 555 0611'], { ...base, labels: [5] });
+    const b = pipedrivePerson(61, ['020 555 0612'], { ...base, labels: [] });
+    const events = [
+      personEvent('create', a, t0),
+      personEvent('create', b, t0 + 1000),
+      personEvent(
+        'change',
+        { ...a, phones: [...a.phones, { value: '06 5550 0613', primary: false, label: 'mobile' }] },
+        t0 + 2000,
+      ),
+      personEvent('change', { ...a, label_ids: [] }, t0 + 2500),
+      personEvent('change', { ...b, label_ids: [5] }, t0 + 3000),
+      personEvent(
+        'change',
+        { ...a, label_ids: [5], phones: [{ value: '06 5550 0613', primary: true, label: 'mobile' }] },
+        t0 + 4000,
+      ),
+      personEvent('delete', b, t0 + 5000),
+    ];
+    const numbers = ['0205550611', '0655500613', '0205550612'];
+    const factsOf = (comId: string) => Promise.all(numbers.map((number) => answerOf(number, 'vip', comId)));
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1_664_525 + 1_013_904_223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const [inOrder, ...trials] = companies.slice(1, 7) as [string, ...string[]];
+    for (const event of events)
+      await send('pipedrive', pipedriveDelivery(event, CONNECTOR_SECRETS.pipedrive), inOrder);
+    const expected = await factsOf(inOrder);
+    expect(expected).toEqual(['queue', 'priority', 'queue']);
+    for (const comId of trials) {
+      const order = events
+        .flatMap((event) => (next() < 0.4 ? [event, event] : [event]))
+        .map((event) => ({ event, at: next() }))
+        .sort((x, y) => x.at - y.at);
+      const answers = await Promise.all(
+        order.map(({ event }) =>
+          send('pipedrive', pipedriveDelivery(event, CONNECTOR_SECRETS.pipedrive), comId),
+        ),
+      );
+      expect(answers.map((answer) => answer.statusCode)).toEqual(order.map(() => 200));
+      expect({ comId, facts: await factsOf(comId) }).toEqual({ comId, facts: expected });
+    }
+  });
+
   it('refuses other basic credentials with 401, and an event that is no person is acknowledged as ignored', async () => {
     const wrong = await pipedrive(
       personEvent('create', pipedrivePerson(43, ['020 555 0701'], { owner: 1, updatedAtMs: 0 }), Date.now()),

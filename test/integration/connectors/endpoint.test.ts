@@ -98,6 +98,16 @@ describe('a connector delivery', () => {
       expect(await answerOf('0612345678')).toBe('default');
     });
 
+    it('a contact change that keeps its numbers still outranks an older one, arriving later, that moves them', async () => {
+      const kept = moneybirdContact('369764595159532600', ['020 765 1111'], t0);
+      await moneybird(invoiceEvent(moneybirdInvoice('9101', kept, 'late', t0 + 1000)));
+      const same = await moneybird(contactEvent({ ...kept, updated_at: new Date(t0 + 3000).toISOString() }));
+      const moved = moneybirdContact('369764595159532600', ['020 765 2222'], t0 + 2000);
+      const late = await moneybird(contactEvent(moved));
+      expect([bodyOf(same).outcome, bodyOf(late).outcome]).toEqual(['accepted', 'duplicate']);
+      expect([await answerOf('0207651111'), await answerOf('0207652222')]).toEqual(['finance', 'default']);
+    });
+
     it('changes nothing for a re-delivery or an older event, and keeps a destroyed invoice destroyed', async () => {
       const open = invoiceEvent(moneybirdInvoice('9002', contact, 'open', t0 + 1000));
       await moneybird(open);
