@@ -2,6 +2,9 @@
  * A tool run in the test's own process, as `npm run <script> -- …` runs it: its `main` with
  * the arguments, the environment the test gives, and what it printed on each stream.
  */
+import { DEFAULTS } from '../../lambda/config';
+import { DEMO_COMPANY } from '../../local/demo';
+import { main as callers } from '../../tools/callers';
 import { runCli, type ToolMain } from '../../tools/cli';
 
 /** How a tool run ended and what it printed. */
@@ -56,4 +59,23 @@ function setEnv(values: Record<string, string | undefined>): void {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
+}
+
+/**
+ * `npm run callers -- <argv> --table <tableName> --com-id <comId>` against the DynamoDB at
+ * `endpoint`, with the local credentials dynalite takes and `env` besides.
+ */
+export function callersOnTable(
+  endpoint: string,
+  tableName: string,
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ToolRun> {
+  return runTool(callers, 'callers', [...argv, '--table', tableName, '--com-id', DEMO_COMPANY], {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: DEFAULTS.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    ...env,
+  });
 }

@@ -21,22 +21,13 @@ import {
   useDynalite,
   WEBHOOK_TOKEN,
 } from '../../support/harness';
+import { pipedriveLabelAsTag } from '../../support/mappings';
 
 const dynamo = useDynalite();
 const HOST = 'abc.lambda-url.eu-west-1.on.aws';
 /** A deployment's own facts: Pipedrive label 5 is "VIP", HubSpot's hs_language is the language. */
 const CONNECTORS = JSON.stringify([
-  {
-    extends: 'pipedrive',
-    rules: [
-      {
-        when: 'data',
-        continue: true,
-        tags: [{ tag: 'vip', on: 'contains(data.label_ids || `[]`, `5`)' }],
-        factsVersion: 'meta.timestamp || data.update_time',
-      },
-    ],
-  },
+  pipedriveLabelAsTag(5),
   {
     name: 'bulk-tags',
     auth: { scheme: 'token' },

@@ -7,14 +7,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS } from '../../../lambda/config';
 import { DEMO_COMPANY } from '../../../local/demo';
 import type { StandinApi } from '../../../local/standins/apis';
 import { type HubspotApiContact, hubspotApi, pipedriveApi } from '../../../local/standins/crm-apis';
 import { pipedrivePerson } from '../../../local/standins/pipedrive';
-import { main as callers } from '../../../tools/callers';
-import { runTool } from '../../support/cli';
+import { callersOnTable } from '../../support/cli';
 import { useDynalite, webhookUnderTest } from '../../support/harness';
+import { pipedriveLabelAsTag } from '../../support/mappings';
 
 const dynamo = useDynalite();
 const HOUR = 3_600_000;
@@ -31,27 +30,11 @@ afterEach(async () => {
 });
 
 const sync = (tableName: string, source: string, args: string[], env: Record<string, string>) =>
-  runTool(
-    callers,
-    'callers',
-    [
-      'sync',
-      source,
-      '--table',
-      tableName,
-      '--com-id',
-      DEMO_COMPANY,
-      '--checkpoint',
-      join(folder, 'checkpoint.json'),
-      ...args,
-    ],
-    {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
-      AWS_REGION: DEFAULTS.region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      ...env,
-    },
+  callersOnTable(
+    dynamo().endpoint,
+    tableName,
+    ['sync', source, '--checkpoint', join(folder, 'checkpoint.json'), ...args],
+    env,
   );
 
 describe('sync hubspot', () => {
@@ -176,19 +159,7 @@ describe('sync pipedrive', () => {
       ],
       limit: { requests: 1, windowMs: 1500, retryAfterSeconds: 1, withoutRetryAfter: true },
     });
-    const mapping = JSON.stringify([
-      {
-        extends: 'pipedrive',
-        rules: [
-          {
-            when: 'data',
-            continue: true,
-            tags: [{ tag: 'vip', on: 'contains(data.label_ids || `[]`, `12`)' }],
-            factsVersion: 'meta.timestamp || data.update_time',
-          },
-        ],
-      },
-    ]);
+    const mapping = JSON.stringify([pipedriveLabelAsTag(12)]);
     const run = await pipedrive(table.config.tableName, { CONNECTORS: mapping });
     expect([run.code, run.stderr]).toEqual([
       0,
@@ -231,33 +202,23 @@ describe('import --preset', () => {
         '513,020 765 4321,,Joe Owner,lead',
       ].join('\n'),
     );
-    const run = await runTool(
-      callers,
-      'callers',
-      ['import', file, '--preset', 'hubspot', '--table', table.config.tableName, '--com-id', DEMO_COMPANY],
-      {
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
-        AWS_REGION: DEFAULTS.region,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-      },
-    );
+    const run = await callersOnTable(dynamo().endpoint, table.config.tableName, [
+      'import',
+      file,
+      '--preset',
+      'hubspot',
+    ]);
     expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('written 3')]);
     expect(run.stderr).toContain('1 rows name an owner no agent has as an alias');
     expect(run.stderr).not.toContain('Joe Owner');
     const caller = await table.stores.callers.getCaller(DEMO_COMPANY, '31612345678', Date.now());
     expect(caller?.attributes).toEqual({ accountManager: '1007', lifecycleStage: 'customer' });
-    const refused = await runTool(
-      callers,
-      'callers',
-      ['import', file, '--preset', 'salesforce', '--table', table.config.tableName, '--com-id', DEMO_COMPANY],
-      {
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
-        AWS_REGION: DEFAULTS.region,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-      },
-    );
+    const refused = await callersOnTable(dynamo().endpoint, table.config.tableName, [
+      'import',
+      file,
+      '--preset',
+      'salesforce',
+    ]);
     expect([refused.code, refused.stderr]).toEqual([
       2,
       expect.stringContaining('"salesforce" is none; known: hubspot, pipedrive'),

@@ -6,7 +6,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS } from '../../../lambda/config';
 import { DEMO_COMPANY } from '../../../local/demo';
 import {
   moneybirdApi,
@@ -15,8 +14,7 @@ import {
   zendeskApi,
 } from '../../../local/standins/apis';
 import { moneybirdContact, moneybirdInvoice } from '../../../local/standins/moneybird';
-import { main as callers } from '../../../tools/callers';
-import { runTool } from '../../support/cli';
+import { callersOnTable } from '../../support/cli';
 import { useDynalite, webhookUnderTest } from '../../support/harness';
 
 const dynamo = useDynalite();
@@ -35,27 +33,11 @@ afterEach(async () => {
 });
 
 const syncWithCli = (tableName: string, source: string, args: string[], env: Record<string, string>) =>
-  runTool(
-    callers,
-    'callers',
-    [
-      'sync',
-      source,
-      '--table',
-      tableName,
-      '--com-id',
-      DEMO_COMPANY,
-      '--checkpoint',
-      join(folder, 'checkpoint.json'),
-      ...args,
-    ],
-    {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
-      AWS_REGION: DEFAULTS.region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      ...env,
-    },
+  callersOnTable(
+    dynamo().endpoint,
+    tableName,
+    ['sync', source, '--checkpoint', join(folder, 'checkpoint.json'), ...args],
+    env,
   );
 
 describe('sync moneybird', () => {

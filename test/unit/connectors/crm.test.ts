@@ -13,6 +13,7 @@ import {
   propertyChange,
 } from '../../../local/standins/hubspot';
 import { personEvent, pipedrivePerson } from '../../../local/standins/pipedrive';
+import { pipedriveLabelAsTag } from '../../support/mappings';
 import { fixture } from '../../support/paths';
 
 const NOW = Date.UTC(2026, 11, 1, 12);
@@ -193,17 +194,7 @@ describe('the Pipedrive connector reads', () => {
 describe("a deployment's own facts on a shipped connector", () => {
   const connectors = connectorDeclarations(
     JSON.stringify([
-      {
-        extends: 'pipedrive',
-        rules: [
-          {
-            when: 'data',
-            continue: true,
-            tags: [{ tag: 'vip', on: 'contains(data.label_ids || `[]`, `5`)' }],
-            factsVersion: 'meta.timestamp || data.update_time',
-          },
-        ],
-      },
+      pipedriveLabelAsTag(5),
       {
         extends: 'hubspot',
         rules: [
