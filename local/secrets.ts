@@ -1,13 +1,19 @@
 /**
  * The connectors' secrets on this machine: a file in `npm start`'s data folder (readable by this
- * user only), made on the first start with a fresh secret for each shipped connector of the demo
- * company, as the tokens are; CONNECTOR_SECRETS (the same JSON document) overrides it. In AWS
- * the document is a Secrets Manager secret.
+ * user only), with a fresh secret for each shipped connector of the demo company made on the
+ * start that first finds none, as the tokens are; CONNECTOR_SECRETS (the same JSON document)
+ * overrides it. In AWS the document is a Secrets Manager secret.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_CONNECTORS } from '../lambda/connectors/builtin';
-import { type SecretDocument, type SecretLoader, secretDocumentText } from '../lambda/connectors/secrets';
+import {
+  parseSecretDocument,
+  type SecretDocument,
+  type SecretLoader,
+  SecretStoreError,
+  secretDocumentText,
+} from '../lambda/connectors/secrets';
 import { mintToken } from '../lambda/http/access';
 
 /** Where the local secret document is. */
@@ -15,16 +21,29 @@ export function localSecretsFile(dataDir: string): string {
   return join(dataDir, 'connector-secrets.json');
 }
 
-/** Makes the file with a secret per shipped connector for `comId`, unless it is there already. */
+/**
+ * Gives `comId` a generated secret for each shipped connector it has none for: the whole file on
+ * the first start, and a connector shipped since (HubSpot, Pipedrive) on a later one. A file
+ * that is not a secret document is left for `npm start` to report when a delivery reads it.
+ */
 export function ensureLocalSecrets(dataDir: string, comId: string): void {
   const file = localSecretsFile(dataDir);
-  if (existsSync(file)) return;
-  const document: SecretDocument = {
-    [comId]: Object.fromEntries(
-      BUILTIN_CONNECTORS.map((connector) => [
-        connector.name,
-        { secrets: [mintToken().token], generated: true },
-      ]),
+  let document: SecretDocument = {};
+  if (existsSync(file)) {
+    try {
+      document = parseSecretDocument(readFileSync(file, 'utf8'));
+    } catch (error) {
+      if (error instanceof SecretStoreError) return;
+      throw error;
+    }
+  }
+  const held = document[comId] ?? {};
+  const missing = BUILTIN_CONNECTORS.filter((connector) => held[connector.name] === undefined);
+  if (missing.length === 0) return;
+  document[comId] = {
+    ...held,
+    ...Object.fromEntries(
+      missing.map((connector) => [connector.name, { secrets: [mintToken().token], generated: true }]),
     ),
   };
   writeLocalSecrets(dataDir, secretDocumentText(document));
