@@ -90,8 +90,9 @@ export async function connectorDelivery(context: AdminContext, admin: AdminReque
     const directory = needsDirectory
       ? await context.stores.directory.getDirectory(comId)
       : new Map<string, string>();
-    const outcomes: EventOutcome[] = [];
-    for (const reading of readings) outcomes.push(await applied(context, comId, reading, directory, nowMs));
+    const outcomes = await appliedAll(readings, (reading) =>
+      applied(context, comId, reading, directory, nowMs),
+    );
     const outcome = summary(outcomes);
     entry.outcome = outcome;
     entry.reason = outcomes.find((event) => event.reason)?.reason ?? outcome;
@@ -150,6 +151,34 @@ async function applied(
   if (unplaced) outcome.reason = `${unplaced}-not-in-directory`;
   if (result.beyondLimits) outcome.reason = `${result.beyondLimits}-facts-beyond-limits`;
   return outcome;
+}
+
+/** How many contacts of one delivery are applied at once (a HubSpot batch names up to 100). */
+const CONTACTS_AT_ONCE = 8;
+
+/**
+ * The outcome of each event, in the delivery's order: the events of one contact one after
+ * another, those of different contacts a few at a time, so a large batch answers well inside
+ * the source's timeout.
+ */
+async function appliedAll(
+  readings: readonly EventReading[],
+  apply: (reading: EventReading) => Promise<EventOutcome>,
+): Promise<EventOutcome[]> {
+  const outcomes: EventOutcome[] = new Array(readings.length);
+  const byContact = new Map<string, number[]>();
+  readings.forEach((reading, index) => {
+    const key = 'change' in reading ? reading.change.contact : `#${index}`;
+    byContact.set(key, [...(byContact.get(key) ?? []), index]);
+  });
+  const queue = [...byContact.values()];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      for (const index of next) outcomes[index] = await apply(readings[index] as EventReading);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONTACTS_AT_ONCE, queue.length) }, worker));
+  return outcomes;
 }
 
 function summary(outcomes: readonly EventOutcome[]): EventOutcome['outcome'] {
