@@ -22,6 +22,7 @@ import { readJsonObject } from '../http/body';
 import { callerWriteOf } from '../store/caller-store';
 import type { HeldContact } from '../store/contact-store';
 import type { StoredCaller } from '../store/items';
+import type { CallerView, Explanation, Sources } from './explanation';
 import { type AdminRoute, callerKeyLogged, companyOf, json } from './request';
 
 export const getCaller: AdminRoute = async (context, admin) => {
@@ -93,11 +94,16 @@ export const explainRoute: AdminRoute = async (context, admin) => {
       profile.rules.flatMap((rule) => placeholders(rule.answer)),
       admin.nowMs,
     ),
-  });
+  } satisfies Explanation);
 };
 
 /** The availability of every agent the profile's answers could insert for this caller. */
-function agentsOf(caller: StoredCaller | undefined, roster: Roster, fields: string[], nowMs: number) {
+function agentsOf(
+  caller: StoredCaller | undefined,
+  roster: Roster,
+  fields: string[],
+  nowMs: number,
+): Explanation['agents'] {
   const agents = new Set<string>();
   for (const field of fields) {
     const value = insertedValue(caller, field);
@@ -110,7 +116,7 @@ function agentsOf(caller: StoredCaller | undefined, roster: Roster, fields: stri
 }
 
 /** A caller as the API shows it: times as ISO text, the platform's call ids left out. */
-export function callerView(caller: StoredCaller): Record<string, unknown> {
+export function callerView(caller: StoredCaller): CallerView {
   const facts = FACT_NAMES.map((name) => [name, shownFact(caller, name)]);
   return {
     comId: caller.comId,
@@ -130,7 +136,7 @@ export function callerView(caller: StoredCaller): Record<string, unknown> {
  * the entities that make it up (the open invoices, the ticket that gives the agent, or why it
  * gives none), each with its time.
  */
-function sourcesOf(caller: StoredCaller, contacts: readonly HeldContact[]) {
+function sourcesOf(caller: StoredCaller, contacts: readonly HeldContact[]): Sources {
   const { manual } = caller;
   const openInvoices = [
     ...(manual.openInvoices === undefined ? [] : [{ source: MANUAL_SOURCE, count: manual.openInvoices }]),

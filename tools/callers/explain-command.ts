@@ -4,6 +4,7 @@
  * own profiles and roster): `npm start`'s, or a deployment's with --admin-url and --admin-token.
  */
 import type { Command } from 'commander';
+import type { Explanation, Sources } from '../../lambda/admin/explanation';
 import { DEMO_COMPANY } from '../../local/demo';
 import { readState } from '../../local/state';
 import { CliError, isNotListening, notRunning } from '../cli';
@@ -13,41 +14,6 @@ interface ExplainFlags {
   adminUrl?: string;
   adminToken?: string;
   comId?: string;
-}
-
-/** What the API answers about a route. */
-interface Explanation {
-  number: string;
-  profile: string;
-  answer: string;
-  rule?: string;
-  reason: string;
-  skipped: { rule: string; because: string }[];
-  known: boolean;
-  facts?: Record<string, unknown>;
-  sources?: Sources;
-  agents: { agent: string; available: boolean; until?: string }[];
-}
-
-/** Where the facts came from (the admin API's `sources`). */
-interface Sources {
-  openInvoices: {
-    source: string;
-    contact?: string;
-    count: number;
-    invoices?: { id: string; state?: string; updatedAt?: string }[];
-  }[];
-  ticketAgent: {
-    source: string;
-    contact?: string;
-    ticket?: string;
-    state?: string;
-    updatedAt?: string;
-    agent: string | null;
-    why?: string;
-  } | null;
-  attributes: { source: string; contact?: string; values: Record<string, string> }[];
-  tags: { source: string; contact?: string; tags: string[] }[];
 }
 
 /** Adds `explain` to `cli`. */

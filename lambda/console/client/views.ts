@@ -2,6 +2,7 @@
  * The console's views, one function each: what the people who run the phones do here. Each
  * reads the admin API as it is and says in words what happened.
  */
+import type { Explanation } from '../../admin/explanation';
 import { ApiError, request } from './api';
 import { field, h, onSubmit, show } from './dom';
 import { sourcePhrase, t, today, when } from './i18n';
@@ -205,30 +206,6 @@ export async function agentsView(main: HTMLElement, setup: Setup): Promise<void>
 
 function named(agent: Agent): Record<string, string> {
   return agent.name ? { name: agent.name } : {};
-}
-
-interface Explanation {
-  profile: string;
-  answer: string;
-  rule?: string;
-  skipped: { rule: string; because: string }[];
-  known: boolean;
-  facts?: Record<string, unknown> & { tags?: string[]; attributes?: Record<string, string> };
-  sources?: {
-    openInvoices: {
-      source: string;
-      contact?: string;
-      count: number;
-      invoices?: { id: string; state?: string; updatedAt?: string }[];
-    }[];
-    ticketAgent: {
-      source: string;
-      ticket?: string;
-      agent: string | null;
-      why?: string;
-      updatedAt?: string;
-    } | null;
-  };
 }
 
 export async function callerView(main: HTMLElement, setup: Setup, number = ''): Promise<void> {
