@@ -49,6 +49,8 @@ export interface RunningLocal extends LocalState {
   dataDir: string;
   /** Demo callers seeded on this start (none when the table already existed). */
   seeded: DemoCaller[];
+  /** The connectors it serves at `/connectors/<name>`: the shipped ones and those CONNECTORS declares. */
+  connectorNames: string[];
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startLocal(options: StartOptions): Promise<RunningLocal> {
       config,
       dataDir,
       seeded,
+      connectorNames: [...connectors.declarations.keys()],
       async stop() {
         await stopPresence();
         server.closeAllConnections();

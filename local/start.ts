@@ -4,7 +4,6 @@
  * moves the data from `.local-data/`. The only entry of local/ that reads `process.env`.
  */
 
-import { connectorDeclarations } from '../lambda/connectors/config';
 import type { RequestLog } from '../lambda/http/request-log';
 import { type RunningLocal, startLocal } from './app';
 import type { DemoCaller } from './demo';
@@ -55,7 +54,7 @@ callvoip-webhook runs locally (DynamoDB: ${where})
   Webhook URL (paste form):  ${webhookUrl}
   Admin API:                 ${local.url}callers/{number}?com_id=${local.comId}   (Authorization: Bearer ${local.adminToken})
   AI Notulist webhook URL:   ${local.url}notulist?token=${local.ingestToken}&com_id=${local.comId}
-  Connector webhooks:        ${local.url}connectors/<source>?com_id=${local.comId}   (sources: ${[...connectorDeclarations(local.config.connectorDeclarations).keys()].join(', ')}; their secrets: ${localSecretsFile(local.dataDir)})
+  Connector webhooks:        ${local.url}connectors/<source>?com_id=${local.comId}   (sources: ${local.connectorNames.join(', ')}; their secrets: ${localSecretsFile(local.dataDir)})
   Belplan timeout:           ${local.config.belplanTimeoutMs} ms, safety margin ${local.config.safetyMarginMs} ms
 
 Play the platform:
