@@ -314,8 +314,8 @@ function merged(
   let former = held?.former ?? [];
   let all = numbers;
   const fieldsNow = change.numbers && fieldsAfter(fields, change.numbers);
-  if (change.numbers && (held === undefined || fieldsNow)) {
-    fields = fieldsNow ?? { [change.numbers.field ?? '']: phoneField(change.numbers) };
+  if (fieldsNow) {
+    fields = fieldsNow;
     all = numbersOf(fields);
     const left = numbers.filter((number) => !all.includes(number));
     former = [...new Set([...left, ...former])]

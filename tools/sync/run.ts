@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectorDeclarations } from '../../lambda/connectors/config';
 import { readDelivery, resolveAgents } from '../../lambda/connectors/engine';
-import { aliasesOfAgent } from '../../lambda/domain/directory';
+import { aliasesOfAgent, type Directory } from '../../lambda/domain/directory';
 import { ValidationError } from '../../lambda/domain/errors';
 import type { ContactChange } from '../../lambda/store/contact-store';
 import { localDataDir } from '../../local/state';
@@ -68,8 +68,8 @@ export async function syncSource(tables: CallerTables, source: string, flags: Sy
   const resumed = flags.restart ? undefined : readCheckpoint(file, source, tables.comId);
   const checkpoint: Checkpoint = resumed ?? { source, comId: tables.comId, position: undefined, counts: {} };
   if (resumed) console.error(`${source}: going on from the checkpoint in ${file}`);
-  if (reader.owners) await linkOwners(tables, source, await reader.owners());
-  const directory = await tables.stores.directory.getDirectory(tables.comId);
+  const held = await tables.stores.directory.getDirectory(tables.comId);
+  const directory = reader.owners ? await linkOwners(tables, source, held, await reader.owners()) : held;
   const count = (reason: string) => {
     checkpoint.counts[reason] = (checkpoint.counts[reason] ?? 0) + 1;
   };
@@ -140,15 +140,17 @@ export async function syncSource(tables: CallerTables, source: string, flags: Sy
 
 /**
  * Gives each agent whose email alias is a source user's email that user's alias too
- * (`hubspot:<owner id>`), so the owner a webhook names by id leads to them.
+ * (`hubspot:<owner id>`), so the owner a webhook names by id leads to them; returns the
+ * directory as it then is.
  */
 async function linkOwners(
   tables: CallerTables,
   source: string,
+  held: Directory,
   owners: readonly SourceOwner[],
-): Promise<void> {
+): Promise<Directory> {
   const counts = { linked: 0, already: 0, unknown: 0 };
-  let directory = await tables.stores.directory.getDirectory(tables.comId);
+  let directory = held;
   for (const owner of owners) {
     const agent = directory.get(owner.email.trim().toLowerCase());
     if (directory.has(owner.alias)) counts.already++;
@@ -158,13 +160,14 @@ async function linkOwners(
         ...aliasesOfAgent(directory, agent),
         owner.alias,
       ]);
-      directory = await tables.stores.directory.getDirectory(tables.comId);
+      directory = new Map(directory).set(owner.alias, agent);
       counts.linked++;
     }
   }
   console.error(
     `${source}: ${owners.length} users who may own contacts: ${counts.linked} linked to an agent by email, ${counts.already} linked before, ${counts.unknown} with no agent of that email`,
   );
+  return directory;
 }
 
 /** How many changes are applied at once. */
